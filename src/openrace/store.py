@@ -1,0 +1,489 @@
+"""The embedded DuckDB store: schema, migrations, idempotent batched writes, the lock.
+
+Nothing else in openrace writes DDL. Other layers write through :meth:`Store.upsert`,
+:meth:`Store.append`, :meth:`Store.replace_attributions` and the harvest-run helpers,
+always inside :meth:`Store.transaction`, and read through :meth:`Store.table` (Ibis),
+:meth:`Store.arrow` or :meth:`Store.sql`.
+
+A DuckDB file can be open for writing in one process only; a second writer gets
+:class:`~openrace.errors.StoreBusyError`, never a corrupt file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from openrace.errors import QueryError, StoreBusyError, StoreError
+
+SCHEMA_VERSION = 1
+
+TABLES = (
+    "organizations",
+    "artifacts",
+    "attributions",
+    "lineage",
+    "observations",
+    "aggregates",
+    "harvest_runs",
+    "quarantine",
+)
+
+# MIGRATIONS[i] takes a store from schema version i to i + 1.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+        """CREATE TABLE organizations (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            aliases VARCHAR[],
+            country VARCHAR NOT NULL,          -- ISO 3166-1 alpha-2 of the headquarters
+            extra_countries VARCHAR[],
+            owner_country VARCHAR NOT NULL,    -- country of the ultimate parent
+            root_org VARCHAR NOT NULL,         -- id of the ultimate parent (itself if none)
+            sector VARCHAR NOT NULL,
+            parent VARCHAR,
+            hf_namespaces VARCHAR[],
+            github_orgs VARCHAR[],
+            ror VARCHAR,
+            openalex_id VARCHAR,
+            homepage VARCHAR,
+            source VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE artifacts (
+            artifact_id VARCHAR PRIMARY KEY,   -- '{source}:{kind}:{source_id}'
+            source VARCHAR NOT NULL,           -- registry | hf | openalex | github
+            kind VARCHAR NOT NULL,             -- release | model | dataset | work | repo
+            source_id VARCHAR NOT NULL,
+            title VARCHAR,
+            author VARCHAR,                    -- Hub namespace, GitHub owner, ...
+            created TIMESTAMP,
+            date_precision VARCHAR,            -- day | month | second
+            modified TIMESTAMP,
+            license VARCHAR,
+            license_class VARCHAR,
+            access VARCHAR,                    -- open-weights | api | unreleased
+            modality VARCHAR,
+            params_b DOUBLE,
+            pipeline_tag VARCHAR,
+            library_name VARCHAR,
+            tags VARCHAR[],
+            weights BOOLEAN,
+            training_code BOOLEAN,
+            training_data BOOLEAN,
+            paper BOOLEAN,
+            mof_class VARCHAR,
+            osaid BOOLEAN,
+            url VARCHAR,
+            detail JSON,
+            first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE attributions (
+            artifact_id VARCHAR NOT NULL,
+            org_id VARCHAR,
+            country VARCHAR,
+            weight DOUBLE NOT NULL,
+            method VARCHAR NOT NULL,           -- registry | affiliation | inherited | unattributed
+            detail VARCHAR
+        )""",
+        """CREATE TABLE lineage (
+            child_id VARCHAR NOT NULL,
+            parent_id VARCHAR NOT NULL,
+            relation VARCHAR NOT NULL,         -- finetune | adapter | quantized | merge | unknown
+            PRIMARY KEY (child_id, parent_id, relation)
+        )""",
+        """CREATE TABLE observations (
+            artifact_id VARCHAR NOT NULL,
+            metric VARCHAR NOT NULL,           -- downloads_30d | downloads_all_time | likes | ...
+            value DOUBLE,
+            observed_at TIMESTAMP NOT NULL,
+            run_id BIGINT NOT NULL,
+            PRIMARY KEY (artifact_id, metric, run_id)
+        )""",
+        """CREATE TABLE aggregates (
+            source VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,          -- e.g. ai_works
+            period VARCHAR NOT NULL,           -- e.g. '2024'
+            country VARCHAR NOT NULL,
+            segment VARCHAR NOT NULL,          -- e.g. 'all', 'company', 'education'
+            value DOUBLE NOT NULL,
+            observed_at TIMESTAMP NOT NULL,
+            run_id BIGINT NOT NULL,
+            PRIMARY KEY (source, measure, period, country, segment, run_id)
+        )""",
+        """CREATE SEQUENCE harvest_run_ids START 1""",
+        """CREATE TABLE harvest_runs (
+            run_id BIGINT PRIMARY KEY,
+            source VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL,
+            params JSON,
+            started_at TIMESTAMP NOT NULL,
+            ended_at TIMESTAMP,
+            status VARCHAR NOT NULL,           -- running | ok | failed | interrupted
+            cursor VARCHAR,
+            watermark VARCHAR,
+            n_requests BIGINT DEFAULT 0,
+            n_read BIGINT DEFAULT 0,
+            n_stored BIGINT DEFAULT 0,
+            n_rejected BIGINT DEFAULT 0,
+            message VARCHAR
+        )""",
+        """CREATE TABLE quarantine (
+            run_id BIGINT,
+            source VARCHAR NOT NULL,
+            record_key VARCHAR,
+            reason VARCHAR NOT NULL,
+            raw VARCHAR,
+            seen_at TIMESTAMP NOT NULL
+        )""",
+    ],
+]
+
+_READ_ONLY_SQL = re.compile(r"^\s*(with|select|from|describe|summarize|show|pivot|unpivot|explain)\b",
+                            re.IGNORECASE)
+
+
+def utcnow() -> datetime:
+    """Naive UTC now (DuckDB TIMESTAMP has no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """An openrace store: one DuckDB database, ``:memory:`` for tests.
+
+    >>> s = Store(":memory:")
+    >>> s.schema_version()
+    1
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if read_only and not p.exists():
+                raise StoreError(f"no store at {p}; run `openrace update` or `openrace report` first")
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreBusyError(
+                    f"store is busy: {self.path} is open for writing by another openrace process "
+                    "(wait for it to finish, or use another --store)"
+                ) from None
+            raise StoreError(f"cannot open store {self.path}: {msg}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        self._in_tx = False
+        if not read_only:
+            self.migrate()
+        else:
+            v = self.schema_version()
+            if v != SCHEMA_VERSION:
+                raise StoreError(
+                    f"store {self.path} has schema version {v}, this openrace needs "
+                    f"{SCHEMA_VERSION}; open it once for writing to migrate"
+                )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (releases the file lock)."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store (0 for an empty database)."""
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not has_meta:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step."""
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {current}, newer than this openrace "
+                f"({SCHEMA_VERSION}); upgrade openrace"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            with self.transaction():
+                for stmt in MIGRATIONS[version]:
+                    self.con.execute(stmt)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version + 1)]
+                )
+                if version == 0:
+                    self.con.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('created_at', ?)",
+                        [utcnow().isoformat(timespec="seconds")],
+                    )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Run the block in one transaction (nested calls join the outer one)."""
+        if self._in_tx:
+            yield self
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of ``table`` in order."""
+        return [r[0] for r in self.con.execute(f"DESCRIBE {_ident(table)}").fetchall()]
+
+    def _batch(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> pa.Table:
+        cols = self.columns(table)
+        if isinstance(rows, pa.Table):
+            batch = rows
+        else:
+            present = [c for c in cols if any(c in r for r in rows)]
+            batch = pa.Table.from_pylist(
+                [{c: _plain(r.get(c)) for c in present} for r in rows]
+            )
+        unknown = set(batch.column_names) - set(cols)
+        if unknown:
+            raise StoreError(f"unknown column(s) for {table}: {sorted(unknown)}")
+        return batch
+
+    def upsert(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]] | pa.Table,
+        key: Sequence[str],
+        *,
+        keep: Sequence[str] = (),
+    ) -> int:
+        """Insert rows, or update them where ``key`` matches; columns in ``keep`` keep
+        their stored value on update (e.g. ``first_seen``). Returns rows written."""
+        if len(rows) == 0:
+            return 0
+        batch = self._batch(table, rows)
+        cols = batch.column_names
+        updates = [c for c in cols if c not in key and c not in keep]
+        col_list = ", ".join(_ident(c) for c in cols)
+        conflict = ", ".join(_ident(k) for k in key)
+        action = (
+            "DO UPDATE SET " + ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in updates)
+            if updates
+            else "DO NOTHING"
+        )
+        with self.transaction():
+            self.con.register("_openrace_batch", batch)
+            try:
+                self.con.execute(
+                    f"INSERT INTO {_ident(table)} ({col_list}) "
+                    f"SELECT {col_list} FROM _openrace_batch "
+                    f"ON CONFLICT ({conflict}) {action}"
+                )
+            finally:
+                self.con.unregister("_openrace_batch")
+        return batch.num_rows
+
+    def append(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
+        """Insert rows, silently skipping any whose primary key is already stored
+        (so a resumed harvest never doubles a row). Returns rows offered."""
+        if len(rows) == 0:
+            return 0
+        batch = self._batch(table, rows)
+        col_list = ", ".join(_ident(c) for c in batch.column_names)
+        with self.transaction():
+            self.con.register("_openrace_batch", batch)
+            try:
+                self.con.execute(
+                    f"INSERT OR IGNORE INTO {_ident(table)} ({col_list}) "
+                    f"SELECT {col_list} FROM _openrace_batch"
+                )
+            finally:
+                self.con.unregister("_openrace_batch")
+        return batch.num_rows
+
+    def replace_attributions(
+        self, artifact_ids: Iterable[str], methods: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Replace the attributions of ``artifact_ids`` made by ``methods`` with ``rows``."""
+        ids = list(dict.fromkeys(artifact_ids))
+        with self.transaction():
+            if ids:
+                self.con.register("_openrace_ids", pa.table({"artifact_id": ids}))
+                try:
+                    self.con.execute(
+                        "DELETE FROM attributions WHERE method IN (SELECT unnest(?)) AND "
+                        "artifact_id IN (SELECT artifact_id FROM _openrace_ids)",
+                        [list(methods)],
+                    )
+                finally:
+                    self.con.unregister("_openrace_ids")
+            if rows:
+                self.con.register("_openrace_batch", self._batch("attributions", rows))
+                try:
+                    cols = ", ".join(self.columns("attributions"))
+                    present = self.con.execute("SELECT * FROM _openrace_batch LIMIT 0").description
+                    names = [d[0] for d in present]
+                    sel = ", ".join(c if c in names else "NULL" for c in cols.split(", "))
+                    self.con.execute(f"INSERT INTO attributions SELECT {sel} FROM _openrace_batch")
+                finally:
+                    self.con.unregister("_openrace_batch")
+
+    def quarantine(self, run_id: int | None, source: str, record_key: str | None, reason: str,
+                   raw: Any) -> None:
+        """Keep a rejected record, with why, for inspection."""
+        text = raw if isinstance(raw, str) else json.dumps(raw, default=str)[:100_000]
+        self.con.execute(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, source, record_key, reason, text, utcnow()],
+        )
+
+    # -- harvest runs ----------------------------------------------------------------------
+
+    def start_run(self, source: str, scope: str, params: Mapping[str, Any] | None = None) -> int:
+        """Record a new harvest run and return its id."""
+        with self.transaction():
+            run_id = self.con.execute("SELECT nextval('harvest_run_ids')").fetchone()[0]
+            self.con.execute(
+                "INSERT INTO harvest_runs (run_id, source, scope, params, started_at, status) "
+                "VALUES (?, ?, ?, ?, ?, 'running')",
+                [run_id, source, scope, json.dumps(params or {}, default=str), utcnow()],
+            )
+        return int(run_id)
+
+    def checkpoint(self, run_id: int, *, cursor: str | None = None, watermark: str | None = None,
+                   requests: int = 0, read: int = 0, stored: int = 0, rejected: int = 0) -> None:
+        """Advance a run's cursor and add to its counters (call inside the page's transaction
+        so that the data and the cursor commit together)."""
+        self.con.execute(
+            "UPDATE harvest_runs SET cursor = coalesce(?, cursor), "
+            "watermark = coalesce(?, watermark), n_requests = n_requests + ?, "
+            "n_read = n_read + ?, n_stored = n_stored + ?, n_rejected = n_rejected + ? "
+            "WHERE run_id = ?",
+            [cursor, watermark, requests, read, stored, rejected, run_id],
+        )
+
+    def finish_run(self, run_id: int, status: str, message: str | None = None) -> None:
+        """Close a run with ``status`` (ok, failed, interrupted)."""
+        self.con.execute(
+            "UPDATE harvest_runs SET status = ?, ended_at = ?, message = ? WHERE run_id = ?",
+            [status, utcnow(), message, run_id],
+        )
+
+    def resumable_run(self, source: str, scope: str) -> dict[str, Any] | None:
+        """The latest unfinished run of ``source``/``scope`` (status running or
+        interrupted, e.g. after a kill -9), to resume from its cursor."""
+        rows = self.dicts(
+            "SELECT * FROM harvest_runs WHERE source = ? AND scope = ? "
+            "ORDER BY run_id DESC LIMIT 1",
+            [source, scope],
+        )
+        if rows and rows[0]["status"] in ("running", "interrupted", "failed"):
+            return rows[0]
+        return None
+
+    def last_watermark(self, source: str, scope: str) -> str | None:
+        """Watermark of the latest completed run of ``source``/``scope``."""
+        row = self.con.execute(
+            "SELECT watermark FROM harvest_runs WHERE source = ? AND scope = ? AND status = 'ok' "
+            "AND watermark IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+            [source, scope],
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def sql(self, query: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run SQL and return an Arrow table."""
+        if params:
+            return self.con.sql(query, params=list(params)).to_arrow_table()
+        rel = self.con.sql(query)
+        return rel.to_arrow_table() if rel is not None else pa.table({})
+
+    def dicts(self, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run SQL and return a list of dicts."""
+        return self.sql(query, params).to_pylist()
+
+    def query_readonly(self, query: str) -> pa.Table:
+        """Run a user's SQL, refusing anything but a read."""
+        if not _READ_ONLY_SQL.match(query) or ";" in query.strip().rstrip(";"):
+            raise QueryError("only a single read-only statement (SELECT, WITH, DESCRIBE, ...) "
+                             "is allowed")
+        try:
+            return self.sql(query)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0]) from None
+
+    def arrow(self, table: str) -> pa.Table:
+        """A whole table as Arrow."""
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+        return self.sql(f"SELECT * FROM {_ident(table)}")
+
+    def ibis(self) -> Any:
+        """An Ibis DuckDB backend over this store's connection."""
+        import ibis
+
+        if not hasattr(self, "_ibis"):
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def table(self, name: str) -> Any:
+        """One store table as an Ibis table expression."""
+        if name not in TABLES:
+            raise StoreError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+        return self.ibis().table(name)
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    def meta(self, key: str) -> str | None:
+        """A value from the ``meta`` table."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value in the ``meta`` table."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _ident(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise StoreError(f"bad identifier {name!r}")
+    return f'"{name}"'
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, default=str)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return value

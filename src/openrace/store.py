@@ -83,6 +83,7 @@ MIGRATIONS: list[list[str]] = [
             mof_class VARCHAR,
             osaid BOOLEAN,
             url VARCHAR,
+            hf_repo VARCHAR,                   -- registry releases: the Hub repo of the weights
             detail JSON,
             first_seen TIMESTAMP NOT NULL,
             last_seen TIMESTAMP NOT NULL
@@ -148,8 +149,9 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-_READ_ONLY_SQL = re.compile(r"^\s*(with|select|from|describe|summarize|show|pivot|unpivot|explain)\b",
-                            re.IGNORECASE)
+_READ_ONLY_SQL = re.compile(
+    r"^\s*(with|select|from|describe|summarize|show|pivot|unpivot|explain)\b", re.IGNORECASE
+)
 
 
 def utcnow() -> datetime:
@@ -171,7 +173,9 @@ class Store:
         if self.path != ":memory:":
             p = Path(self.path)
             if read_only and not p.exists():
-                raise StoreError(f"no store at {p}; run `openrace update` or `openrace report` first")
+                raise StoreError(
+                    f"no store at {p}; run `openrace update` or `openrace report` first"
+                )
             p.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)

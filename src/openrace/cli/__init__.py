@@ -1,0 +1,73 @@
+"""The ``openrace`` command line: a thin Typer layer over the library.
+
+Each command builds the core object and calls one method; errors from
+:mod:`openrace.errors` become one clear line on stderr and a non-zero exit.
+Command groups live in sibling modules and are registered at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from openrace import __version__
+from openrace.errors import OpenraceError
+
+app = typer.Typer(
+    name="openrace",
+    help="Measure the open-AI race between countries and organisations from public data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"openrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Measure the open-AI race between countries and organisations from public data."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    from openrace.cli.common import error_line
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except OpenraceError as exc:
+        error_line(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error_line("interrupted; anything committed is kept and the next run resumes")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        error_line("aborted")
+        return 1
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+# Command groups register themselves on `app` when imported.
+from openrace.cli import core as _core  # noqa: E402,F401
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Core commands: the registry, organisations, releases, SQL queries and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from openrace.api import open_store
+from openrace.cli import app
+from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
+from openrace.errors import RegistryError, UsageError
+
+registry_app = typer.Typer(help="Inspect and validate the bundled registry.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("check")
+def registry_check(
+    paths: list[Path] = typer.Argument(
+        None, help="Registry files or directories (default: the bundled registry). A single "
+        "file is checked together with the rest of the bundled registry."),
+) -> None:
+    """Validate the registry files; print each problem as file:line: message."""
+    from openrace.registry import check_registry
+
+    registry, problems = check_registry(*(paths or []))
+    if problems:
+        raise RegistryError(problems)
+    assert registry is not None
+    closed = sum(1 for r in registry.releases if r.access != "open-weights")
+    out_console.print(
+        f"registry ok: {len(registry.organizations)} organisations, "
+        f"{len(registry.releases)} releases ({closed} closed) in {len(registry.files)} files"
+    )
+
+
+@registry_app.command("list")
+def registry_list(
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    country: str = typer.Option(None, help="Only organisations of this country (ISO alpha-2)."),
+    store: Path = StoreOption,
+) -> None:
+    """List the registry's organisations (same as `openrace orgs`)."""
+    orgs(fmt=fmt, country=country, sector=None, store=store)
+
+
+@registry_app.command("show")
+def registry_show(
+    org: str = typer.Argument(..., help="Organisation id, e.g. qwen."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    store: Path = StoreOption,
+) -> None:
+    """Show one organisation: its record and its notable releases."""
+    from openrace import listings
+
+    with open_store(store_path(store)) as s:
+        rows = [r for r in listings.organizations(s).to_pylist() if r["id"] == org]
+        if not rows:
+            raise UsageError(f"unknown organisation {org!r}; see `openrace orgs`")
+        rel = listings.releases(s, org=org)
+    if fmt == Format.table:
+        for k, v in rows[0].items():
+            out_console.print(f"[bold]{k}[/bold]: ", end="")
+            out_console.print("" if v is None else str(v), markup=False)
+        emit(rel.select(["release_date", "name", "access", "license", "license_class"]), fmt,
+             title="Releases")
+    else:
+        emit([{**rows[0], "releases": rel.to_pylist()}], fmt)
+
+
+@app.command()
+def orgs(
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    country: str = typer.Option(None, help="Only this country (ISO alpha-2; HQ, owner or extra)."),
+    sector: str = typer.Option(None, help="industry, academia, government, nonprofit, community."),
+    store: Path = StoreOption,
+) -> None:
+    """List the organisations of the registry."""
+    from openrace import listings
+
+    with open_store(store_path(store)) as s:
+        emit(listings.organizations(s, country=country, sector=sector), fmt,
+             title="Organisations")
+
+
+@app.command()
+def releases(
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    country: str = typer.Option(None, help="Only releases of this country (ISO alpha-2)."),
+    org: str = typer.Option(None, help="Only releases of this organisation (or its children)."),
+    since: dt.datetime = typer.Option(None, formats=["%Y-%m-%d", "%Y-%m", "%Y"],
+                                      help="Only releases on or after this date."),
+    access: str = typer.Option(None, help="open-weights, api, unreleased, open or closed."),
+    country_rule: str = typer.Option("owner", help="owner (ultimate parent's country) or "
+                                     "location (the organisation's own headquarters)."),
+    store: Path = StoreOption,
+) -> None:
+    """List the notable releases of the registry, open and closed."""
+    from openrace import listings
+
+    with open_store(store_path(store)) as s:
+        table = listings.releases(s, country=country, org=org,
+                                  since=since.date() if since else None, access=access,
+                                  country_rule=country_rule)
+    if fmt == Format.table:
+        table = table.select(["release_date", "name", "org_ids", "countries", "access",
+                              "license", "license_class"])
+    emit(table, fmt, title="Releases")
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="One read-only SQL statement over the store's tables."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    store: Path = StoreOption,
+) -> None:
+    """Run a read-only SQL query against the store (DuckDB dialect)."""
+    path = store_path(store)
+    if not path.exists():
+        open_store(path).close()
+    from openrace.store import Store
+
+    with Store(path, read_only=True) as s:
+        emit(s.query_readonly(sql), fmt)
+
+
+@app.command()
+def export(
+    out_dir: Path = typer.Argument(..., help="Directory to write the files into."),
+    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet or csv."),
+    store: Path = StoreOption,
+) -> None:
+    """Export every store table as Parquet or CSV files."""
+    from openrace.export import export_tables
+
+    with open_store(store_path(store)) as s:
+        written = export_tables(s, out_dir, fmt)
+    for t, p in written.items():
+        err_console.print(f"wrote {t} → {p}", markup=False)

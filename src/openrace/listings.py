@@ -1,0 +1,96 @@
+"""Listings of the store's registry content, as Arrow tables (for the CLI and users)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from openrace.errors import UsageError
+from openrace.store import Store
+
+ACCESS = ("open-weights", "api", "unreleased", "open", "closed")
+
+
+def organizations(store: Store, *, country: str | None = None, sector: str | None = None
+                  ) -> pa.Table:
+    """The registry's organisations, one row each."""
+    where, params = ["TRUE"], []
+    if country:
+        where.append("(country = ? OR owner_country = ? OR list_contains(extra_countries, ?))")
+        params += [country.upper()] * 3
+    if sector:
+        where.append("sector = ?")
+        params.append(sector)
+    return store.sql(
+        "SELECT id, name, array_to_string(aliases, ';') AS aliases, country, "
+        "array_to_string(extra_countries, ';') AS extra_countries, owner_country, sector, "
+        "parent, array_to_string(hf_namespaces, ';') AS hf_namespaces, "
+        "array_to_string(github_orgs, ';') AS github_orgs, ror, openalex_id, homepage, source "
+        f"FROM organizations WHERE {' AND '.join(where)} ORDER BY country, id",
+        params,
+    )
+
+
+def releases(
+    store: Store,
+    *,
+    country: str | None = None,
+    org: str | None = None,
+    since: dt.date | None = None,
+    access: str | None = None,
+    country_rule: str = "owner",
+) -> pa.Table:
+    """Notable releases with their organisations, countries and licence class.
+
+    ``country`` filters on the owner country (default) or the location country
+    (``country_rule='location'``); ``org`` matches an organisation or its parent chain;
+    ``access`` is one of open-weights, api, unreleased, or ``open`` / ``closed``.
+    """
+    if access is not None and access not in ACCESS:
+        raise UsageError(f"--access must be one of {', '.join(ACCESS)}, not {access!r}")
+    if country_rule not in ("owner", "location"):
+        raise UsageError("country rule must be 'owner' or 'location'")
+    col = "o.owner_country" if country_rule == "owner" else "o.country"
+    where, params = ["a.kind = 'release'"], []
+    if since:
+        where.append("a.created >= ?")
+        params.append(since)
+    if access == "open":
+        where.append("a.access = 'open-weights'")
+    elif access == "closed":
+        where.append("a.access <> 'open-weights'")
+    elif access:
+        where.append("a.access = ?")
+        params.append(access)
+    having = []
+    if country:
+        having.append(f"list_contains(list(DISTINCT {col}), ?)")
+        params.append(country.upper())
+    if org:
+        having.append("(list_contains(list(DISTINCT o.id), ?) OR "
+                      "list_contains(list(DISTINCT o.root_org), ?) OR "
+                      "list_contains(list(DISTINCT o.parent), ?))")
+        params += [org] * 3
+    return store.sql(
+        f"""
+        SELECT a.title AS name,
+               string_agg(o.id, ';' ORDER BY t.rowid) AS org_ids,
+               string_agg(o.name, ';' ORDER BY t.rowid) AS org_names,
+               array_to_string(list_sort(list(DISTINCT {col})), ';') AS countries,
+               CASE WHEN a.date_precision = 'month' THEN strftime(a.created, '%Y-%m')
+                    ELSE strftime(a.created, '%Y-%m-%d') END AS release_date,
+               a.access, a.license, a.license_class, a.hf_repo, a.modality, a.params_b,
+               a.mof_class, a.osaid, a.source_id AS id, a.url AS source
+        FROM artifacts a
+        JOIN attributions t ON t.artifact_id = a.artifact_id AND t.method = 'registry'
+        JOIN organizations o ON o.id = t.org_id
+        WHERE {' AND '.join(where)}
+        GROUP BY ALL
+        {'HAVING ' + ' AND '.join(having) if having else ''}
+        ORDER BY a.created, a.title
+        """.replace("GROUP BY ALL", "GROUP BY a.title, a.date_precision, a.created, a.access, "
+                    "a.license, a.license_class, a.hf_repo, a.modality, a.params_b, "
+                    "a.mof_class, a.osaid, a.source_id, a.url"),
+        params,
+    )

@@ -1,5 +1,26 @@
-"""openrace: measure the open-AI race between countries and organisations from public data."""
+"""openrace: measure the open-AI race between countries and organisations from public data.
+
+>>> import openrace
+>>> store = openrace.open_store(":memory:")
+>>> openrace.listings.releases(store, country="CN", access="open").num_rows > 0
+True
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from openrace import listings  # noqa: E402
+from openrace.api import open_store  # noqa: E402
+from openrace.registry import Registry, load_registry, sync_registry  # noqa: E402
+from openrace.store import Store  # noqa: E402
+
+__all__ = [
+    "Registry",
+    "Store",
+    "__version__",
+    "listings",
+    "load_registry",
+    "open_store",
+    "sync_registry",
+]

@@ -216,11 +216,11 @@ class Store:
         """The schema version recorded in the store (0 for an empty database)."""
         has_meta = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has_meta:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(row[0][0]) if row else 0
 
     def migrate(self) -> None:
         """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step."""
@@ -272,7 +272,10 @@ class Store:
         if isinstance(rows, pa.Table):
             batch = rows
         else:
-            present = [c for c in cols if any(c in r for r in rows)]
+            keys = set().union(*(r.keys() for r in rows))
+            if keys - set(cols):
+                raise StoreError(f"unknown column(s) for {table}: {sorted(keys - set(cols))}")
+            present = [c for c in cols if c in keys]
             batch = pa.Table.from_pylist(
                 [{c: _plain(r.get(c)) for c in present} for r in rows]
             )
@@ -374,7 +377,7 @@ class Store:
     def start_run(self, source: str, scope: str, params: Mapping[str, Any] | None = None) -> int:
         """Record a new harvest run and return its id."""
         with self.transaction():
-            run_id = self.con.execute("SELECT nextval('harvest_run_ids')").fetchone()[0]
+            run_id = self.con.execute("SELECT nextval('harvest_run_ids')").fetchall()[0][0]
             self.con.execute(
                 "INSERT INTO harvest_runs (run_id, source, scope, params, started_at, status) "
                 "VALUES (?, ?, ?, ?, ?, 'running')",
@@ -419,8 +422,8 @@ class Store:
             "SELECT watermark FROM harvest_runs WHERE source = ? AND scope = ? AND status = 'ok' "
             "AND watermark IS NOT NULL ORDER BY run_id DESC LIMIT 1",
             [source, scope],
-        ).fetchone()
-        return row[0] if row else None
+        ).fetchall()
+        return row[0][0] if row else None
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -467,12 +470,12 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
-        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
 
     def meta(self, key: str) -> str | None:
         """A value from the ``meta`` table."""
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return row[0][0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a value in the ``meta`` table."""

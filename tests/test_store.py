@@ -1,0 +1,145 @@
+"""The store: schema, migrations, idempotent writes, the busy-store error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from openrace.errors import QueryError, StoreBusyError, StoreError
+from openrace.store import SCHEMA_VERSION, TABLES, Store
+
+
+def _org(**kw):  # type: ignore[no-untyped-def]
+    row = dict(id="acme", name="Acme", country="US", owner_country="US", root_org="acme",
+               sector="industry", source="https://acme.example", aliases=["A"])
+    row.update(kw)
+    return row
+
+
+def test_new_store_has_every_table_and_the_schema_version(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert set(store.counts()) == set(TABLES)
+    assert all(n == 0 for n in store.counts().values())
+
+
+def test_upsert_is_idempotent_and_updates(store: Store) -> None:
+    store.upsert("organizations", [_org()], ["id"])
+    store.upsert("organizations", [_org()], ["id"])
+    store.upsert("organizations", [_org(name="Acme Corp", aliases=["A", "B"])], ["id"])
+    rows = store.dicts("SELECT name, aliases FROM organizations")
+    assert rows == [{"name": "Acme Corp", "aliases": ["A", "B"]}]
+
+
+def test_upsert_keeps_first_seen(store: Store) -> None:
+    first, later = datetime(2024, 1, 1), datetime(2025, 1, 1)
+    base = dict(artifact_id="hf:model:a/b", source="hf", kind="model", source_id="a/b")
+    store.upsert("artifacts", [{**base, "first_seen": first, "last_seen": first}],
+                 ["artifact_id"], keep=["first_seen"])
+    store.upsert("artifacts", [{**base, "first_seen": later, "last_seen": later}],
+                 ["artifact_id"], keep=["first_seen"])
+    row = store.dicts("SELECT first_seen, last_seen FROM artifacts")[0]
+    assert row == {"first_seen": first, "last_seen": later}
+
+
+def test_append_never_doubles_observations(store: Store) -> None:
+    obs = [dict(artifact_id="hf:model:a/b", metric="downloads_30d", value=10.0,
+                observed_at=datetime(2025, 1, 1), run_id=1)]
+    store.append("observations", obs)
+    store.append("observations", obs)
+    assert store.counts()["observations"] == 1
+
+
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.upsert("organizations", [_org()], ["id"])
+        raise RuntimeError("boom")
+    assert store.counts()["organizations"] == 0
+
+
+def test_unknown_column_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="unknown column"):
+        store.upsert("organizations", [_org(colour="red")], ["id"])
+
+
+def test_replace_attributions_replaces_only_that_method(store: Store) -> None:
+    a = dict(artifact_id="x", org_id="acme", country="US", weight=1.0, method="registry")
+    b = dict(artifact_id="x", org_id=None, country="CN", weight=1.0, method="inherited")
+    store.replace_attributions(["x"], ["registry"], [a])
+    store.replace_attributions(["x"], ["inherited"], [b])
+    store.replace_attributions(["x"], ["registry"], [{**a, "weight": 0.5}, {**a, "org_id": "z",
+                                                                            "weight": 0.5}])
+    got = store.dicts("SELECT method, sum(weight) AS w, count(*) AS n FROM attributions "
+                      "GROUP BY method ORDER BY method")
+    assert got == [{"method": "inherited", "w": 1.0, "n": 1},
+                   {"method": "registry", "w": 1.0, "n": 2}]
+
+
+def test_harvest_run_bookkeeping(store: Store) -> None:
+    run = store.start_run("hf", "namespaces", {"depth": 2})
+    store.checkpoint(run, cursor="page-2", requests=1, read=10, stored=9, rejected=1)
+    store.checkpoint(run, cursor="page-3", requests=1, read=5, stored=5)
+    resumable = store.resumable_run("hf", "namespaces")
+    assert resumable is not None
+    assert (resumable["cursor"], resumable["n_read"], resumable["n_rejected"]) == ("page-3", 15, 1)
+    store.checkpoint(run, watermark="2025-01-01T00:00:00")
+    store.finish_run(run, "ok")
+    assert store.resumable_run("hf", "namespaces") is None
+    assert store.last_watermark("hf", "namespaces") == "2025-01-01T00:00:00"
+
+
+def test_query_readonly_refuses_writes(store: Store) -> None:
+    assert store.query_readonly("SELECT 42 AS x").to_pylist() == [{"x": 42}]
+    for bad in ("DROP TABLE artifacts", "SELECT 1; DROP TABLE artifacts",
+                "insert into meta values ('a','b')"):
+        with pytest.raises(QueryError):
+            store.query_readonly(bad)
+    assert store.counts()["artifacts"] == 0
+
+
+def test_file_store_round_trip_and_ibis(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.upsert("organizations", [_org()], ["id"])
+    with Store(path, read_only=True) as s:
+        assert s.table("organizations").count().execute() == 1
+        assert s.arrow("organizations").num_rows == 1
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.set_meta("schema_version", str(SCHEMA_VERSION + 1))
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_second_writer_gets_store_busy(tmp_path: Path) -> None:
+    path = tmp_path / "busy.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from openrace.store import Store
+            s = Store({str(path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreBusyError, match="store is busy"):
+            Store(path)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)
+    # the file is intact and usable once the holder has gone
+    with Store(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION

@@ -8,8 +8,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-
 from typing import Any
+
 import pytest
 import typer.main
 

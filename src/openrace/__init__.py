@@ -10,10 +10,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from openrace import listings  # noqa: E402
-from openrace.api import open_store  # noqa: E402
-from openrace.registry import Registry, load_registry, sync_registry  # noqa: E402
-from openrace.store import Store  # noqa: E402
+from openrace import listings
+from openrace.api import open_store
+from openrace.registry import Registry, load_registry, sync_registry
+from openrace.store import Store
 
 __all__ = [
     "Registry",

@@ -1,0 +1,82 @@
+"""Attribution rules: pure functions from records to attribution rows.
+
+An attribution row is ``{artifact_id, org_id, country, weight, method, detail}``. The rows
+of one artifact under one method have weights summing to 1 (fractional counting); whole
+counting counts distinct artifacts per group. Methods:
+
+``registry``
+    the record's owner matched the registry (a Hub namespace → organisation → country);
+``inherited``
+    a derivative counted for the origin of its root model(s) (see
+    :func:`inherited_rows`);
+``unattributed``
+    no rule matched: organisation and country are NULL, and the share of such records
+    is reported as such rather than hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """What attribution needs to know about an organisation."""
+
+    id: str
+    country: str
+
+
+def namespace_index(orgs: Iterable[Mapping[str, Any]]) -> dict[str, OrgRef]:
+    """Map each registry Hub namespace (lower-cased: the Hub treats them case-insensitively)
+    to its organisation, from rows of the ``organizations`` table."""
+    index: dict[str, OrgRef] = {}
+    for o in orgs:
+        for ns in o.get("hf_namespaces") or []:
+            index[str(ns).lower()] = OrgRef(id=str(o["id"]), country=str(o["country"]))
+    return index
+
+
+def hub_namespace(repo_id: str) -> str:
+    """The namespace of a Hub repo id (``Qwen/Qwen2.5-7B`` → ``qwen``)."""
+    return repo_id.split("/", 1)[0].lower() if "/" in repo_id else ""
+
+
+def hub_attribution(artifact_id: str, repo_id: str, index: Mapping[str, OrgRef]
+                    ) -> dict[str, Any]:
+    """The ``registry`` attribution of a Hub repo through its namespace, or an
+    ``unattributed`` row when the namespace is not in the registry."""
+    ns = hub_namespace(repo_id)
+    org = index.get(ns)
+    if org is None:
+        return {"artifact_id": artifact_id, "org_id": None, "country": None, "weight": 1.0,
+                "method": "unattributed", "detail": f"hub namespace {ns or repo_id}"}
+    return {"artifact_id": artifact_id, "org_id": org.id, "country": org.country,
+            "weight": 1.0, "method": "registry", "detail": f"hub namespace {ns}"}
+
+
+def inherited_rows(artifact_id: str, roots: Sequence[str],
+                   root_attributions: Mapping[str, Sequence[Mapping[str, Any]]]
+                   ) -> list[dict[str, Any]]:
+    """``inherited`` rows of a derivative: each of its ``roots`` gets an equal share, split
+    further by that root's own attributions (an unknown root's share stays unattributed).
+
+    >>> rows = inherited_rows("hf:model:x/ft", ["hf:model:Qwen/Q"],
+    ...     {"hf:model:Qwen/Q": [{"org_id": "qwen", "country": "CN", "weight": 1.0}]})
+    >>> [(r["org_id"], r["country"], r["weight"]) for r in rows]
+    [('qwen', 'CN', 1.0)]
+    """
+    if not roots:
+        return []
+    share = 1.0 / len(roots)
+    out: list[dict[str, Any]] = []
+    for root in roots:
+        attrs = root_attributions.get(root) or [{"org_id": None, "country": None,
+                                                  "weight": 1.0}]
+        for a in attrs:
+            out.append({"artifact_id": artifact_id, "org_id": a.get("org_id"),
+                        "country": a.get("country"), "weight": share * float(a["weight"]),
+                        "method": "inherited", "detail": f"root {root}"})
+    return out

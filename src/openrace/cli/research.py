@@ -1,0 +1,101 @@
+"""Research commands: ``openrace update openalex`` and ``openrace papers``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from openrace.api import open_store
+from openrace.cli import app
+from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
+from openrace.cli.common import store_path as _store_path
+from openrace.cli.update import update_app
+from openrace.errors import UsageError
+from openrace.sources.openalex import SELECTIONS
+
+
+@update_app.command("openalex")
+def update_openalex(
+    first_year: int = typer.Option(2015, "--from", help="First publication year."),
+    last_year: int = typer.Option(None, "--to", help="Last publication year (default: this "
+                                  "year).", show_default=False),
+    top: int = typer.Option(2000, "--top", help="Most-cited AI works harvested per year, "
+                            "with full authorships."),
+    selection: str = typer.Option("primary", "--selection", help="Which works are AI: "
+                                  + "; ".join(f"{k}: {v[1]}" for k, v in SELECTIONS.items())
+                                  + "."),
+    aggregates: bool = typer.Option(True, "--aggregates/--no-aggregates", help="Per-country "
+                                    "counts per year from group_by queries."),
+    works: bool = typer.Option(True, "--works/--no-works", help="The top-cited works."),
+    links: bool = typer.Option(True, "--links/--no-links", help="Resolve arxiv:* tags of "
+                               "harvested Hub models to OpenAlex works."),
+    retries: int = typer.Option(5, "--retries", help="Retries of a failed request (5xx, "
+                                "network) before giving up; the next run resumes."),
+    requests_per_second: float = typer.Option(50.0, "--requests-per-second", help="Request "
+                                              "pace (OpenAlex allows 100/s; 0: no pacing)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
+    store: Path = StoreOption,
+) -> None:
+    """Harvest OpenAlex (OPENALEX_ENDPOINT, OPENALEX_API_KEY, OPENALEX_EMAIL): AI works per
+    country and year, by institution type; the top-cited AI works with authorships; links
+    from Hub models to their papers. Resumable: an interrupted run, or one stopped by the
+    daily allowance, continues where it stopped."""
+    from openrace.harvest.openalex import harvest
+    from openrace.sources.openalex import OpenAlexClient
+
+    if selection not in SELECTIONS:
+        raise UsageError(f"--selection must be one of {', '.join(SELECTIONS)}, not "
+                         f"{selection!r}")
+    if retries < 1:
+        raise UsageError("--retries must be at least 1")
+    parts = [p for p, on in (("aggregates", aggregates), ("works", works), ("links", links))
+             if on]
+    if not parts:
+        raise UsageError("nothing to do: every part is switched off")
+    env = settings()
+    client = OpenAlexClient(endpoint=env.openalex_endpoint, api_key=env.openalex_api_key,
+                            email=env.openalex_email, retries=retries,
+                            requests_per_second=requests_per_second)
+    say = (lambda text: err_console.print(text, markup=False)) if sys.stderr.isatty() else None
+    options = {"selection": selection, "first_year": first_year, "top": top, "progress": say}
+    if last_year is not None:
+        options["last_year"] = last_year
+    with client, open_store(_store_path(store)) as s:
+        results = harvest(s, client, parts=parts, **options)
+    if fmt == Format.table:
+        for r in results:
+            verb = "resumed and finished" if r["resumed"] else "finished"
+            out_console.print(
+                f"openalex {r['part']} {verb} (run {r['run_id']}): {r['stored']:,} rows stored "
+                f"from {r['read']:,} read in {r['requests']:,} requests; "
+                f"{r['rejected']:,} quarantined", markup=False)
+    else:
+        emit(results, fmt)
+
+
+@app.command()
+def papers(
+    year: int = typer.Option(None, help="Only works published in this year.",
+                             show_default=False),
+    country: str = typer.Option(None, help="Only works with an author in this country (ISO "
+                                "alpha-2).", show_default=False),
+    org: str = typer.Option(None, help="Only works with an author at this registry "
+                            "organisation (id, e.g. google).", show_default=False),
+    company: bool = typer.Option(False, "--company", help="Only works with a company "
+                                 "author."),
+    search: str = typer.Option(None, help="Only works whose title contains this text.",
+                               show_default=False),
+    sort: str = typer.Option("cited", help="cited, year or rank."),
+    limit: int = typer.Option(50, help="Rows to show (0: all)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    store: Path = StoreOption,
+) -> None:
+    """List harvested top-cited AI works with citations, rank, countries and organisations."""
+    from openrace.paper_listings import papers as list_papers
+
+    with open_store(_store_path(store), read_only=True) as s:
+        table = list_papers(s, year=year, country=country, org=org, company=company,
+                            search=search, sort=sort, limit=limit or None)
+    emit(table, fmt, title="Top-cited AI works")

@@ -1,0 +1,16 @@
+"""The ``openrace update`` command group: one subcommand per source (``hf``, ``openalex``).
+
+Each source's CLI module imports :data:`update_app` and adds its subcommand.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from openrace.cli import app
+
+update_app = typer.Typer(
+    help="Harvest a source into the store (incremental and resumable).",
+    no_args_is_help=True,
+)
+app.add_typer(update_app, name="update")

@@ -1,0 +1,486 @@
+"""Harvest the Hugging Face Hub into the store: incremental, resumable, never doubling.
+
+An update is one *parent* run (``harvest_runs`` scope ``update:registry`` or
+``update:full``) made of *scope* runs, one per listing: ``models:<namespace>``,
+``datasets:<namespace>``, ``children:<model>`` (derivatives through ``base_model``) or
+``full:models`` / ``full:datasets``. Every page is stored in ONE transaction together with
+its run's cursor and counters, so a harvest killed at any moment (``kill -9`` included)
+resumes from its last committed page: the next update finds the unfinished parent run,
+skips the scopes it completed and continues the interrupted one from its cursor.
+
+Listings are sorted newest first. Each scope's watermark is the newest ``createdAt`` it
+has seen; an incremental run (``refresh=False``, the default of ``--full``) stops paging as
+soon as it reaches records older than the last completed run's watermark, so it costs
+requests in proportion to what is new. A refreshing run (the default for the registry's
+namespaces) lists everything again to record a new snapshot of downloads and likes.
+
+Every stored record appends its observations (downloads, likes, children, trending score)
+under the update's (parent) run id, so repeated harvests build the download history the
+Hub does not keep.
+Records that cannot be parsed are quarantined and counted, never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+
+from openrace.attribution import OrgRef, hub_attribution, namespace_index
+from openrace.errors import UsageError
+from openrace.lineage import refresh_inherited
+from openrace.openness import license_class
+from openrace.sources.hf import PAGE_SIZE, PARSERS, BadRecord, HubClient, HubRecord
+from openrace.store import Store, utcnow
+
+SOURCE = "hf"
+MODES = ("registry", "full")
+
+
+@dataclass
+class HarvestOptions:
+    """What to harvest."""
+
+    mode: str = "registry"
+    depth: int = 2
+    kinds: tuple[str, ...] = ("model", "dataset")
+    #: list everything again (new snapshot) instead of stopping at the watermark;
+    #: None: True for the registry mode, False for ``full``
+    refresh: bool | None = None
+    #: harvest these namespaces instead of the registry's
+    namespaces: list[str] | None = None
+    page_size: int = PAGE_SIZE
+    #: store pages in one transaction until they hold this many records (a crash loses at
+    #: most this much work; larger batches store faster)
+    commit_every: int = 20000
+    #: stop after this many pages in total (a bound for trials); None: no bound
+    max_pages: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise UsageError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if not 0 <= self.depth <= 10:
+            raise UsageError("--depth must be between 0 and 10")
+        for k in self.kinds:
+            if k not in PARSERS:
+                raise UsageError(f"unknown Hub kind {k!r}; kinds: model, dataset")
+        if not 1 <= self.page_size <= 1000:
+            raise UsageError("page size must be between 1 and 1000")
+        if self.commit_every < 1:
+            raise UsageError("--commit-every must be at least 1")
+
+    @property
+    def refreshing(self) -> bool:
+        """Whether this update lists everything again."""
+        return self.refresh if self.refresh is not None else self.mode == "registry"
+
+
+@dataclass
+class HarvestStats:
+    """What an update did."""
+
+    run_id: int = 0
+    resumed: bool = False
+    scopes: int = 0
+    pages: int = 0
+    requests: int = 0
+    read: int = 0
+    stored: int = 0
+    rejected: int = 0
+    inherited: int = 0
+    scope_runs: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {k: getattr(self, k) for k in ("run_id", "resumed", "scopes", "pages",
+                                              "requests", "read", "stored", "rejected",
+                                              "inherited")}
+
+
+ProgressFn = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class _Parsed:
+    """One page, parsed, waiting to be stored."""
+
+    records: list[HubRecord]
+    bad: list[tuple[str | None, str, Any]]
+    stop: bool
+    read: int
+    requests: int
+    next_cursor: str | None
+
+
+@dataclass
+class _Scope:
+    name: str
+    kind: str
+    query: dict[str, Any]
+
+
+class HubHarvester:
+    """Harvest the Hub into ``store`` through ``client``."""
+
+    def __init__(self, store: Store, client: HubClient, *,
+                 progress: ProgressFn | None = None):
+        self.store = store
+        self.client = client
+        self.progress = progress or (lambda event, info: None)
+        self.index: dict[str, OrgRef] = namespace_index(
+            store.dicts("SELECT id, country, hf_namespaces FROM organizations")
+        )
+        self._pages_left: int | None = None
+
+    # -- the update -----------------------------------------------------------------------
+
+    def run(self, opts: HarvestOptions) -> HarvestStats:
+        """Run (or resume) an update; returns its statistics."""
+        scope = f"update:{opts.mode}"
+        stats = HarvestStats()
+        params = {"mode": opts.mode, "depth": opts.depth, "kinds": list(opts.kinds),
+                  "refresh": opts.refreshing, "namespaces": opts.namespaces,
+                  "endpoint": self.client.endpoint}
+        prior = self.store.resumable_run(SOURCE, scope)
+        if prior is not None and json.loads(prior["params"] or "{}") == params:
+            stats.run_id, stats.resumed = int(prior["run_id"]), True
+            self.store.con.execute(
+                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
+                [stats.run_id])
+        else:
+            if prior is not None:
+                self.store.finish_run(int(prior["run_id"]), "abandoned",
+                                      "superseded by an update with other parameters")
+            stats.run_id = self.store.start_run(SOURCE, scope, params)
+        self._pages_left = opts.max_pages
+        fingerprint = self.store.meta("registry_fingerprint") or ""
+        if self.store.meta("hf_attributions_registry") != fingerprint:
+            refresh_hub_attributions(self.store)
+            self.store.set_meta("hf_attributions_registry", fingerprint)
+        self.progress("start", {"run_id": stats.run_id, "resumed": stats.resumed})
+        try:
+            for level in range(opts.depth + 1 if opts.mode == "registry" else 1):
+                scopes = self._scopes(opts, level, stats.run_id)
+                self.progress("level", {"level": level, "scopes": len(scopes)})
+                for sc in scopes:
+                    if self._pages_left is not None and self._pages_left <= 0:
+                        break
+                    self._harvest_scope(sc, opts, stats)
+            stats.inherited = refresh_inherited(self.store)
+        except KeyboardInterrupt:
+            self.store.finish_run(stats.run_id, "interrupted", "interrupted by the user")
+            raise
+        except BaseException as exc:
+            self.store.finish_run(stats.run_id, "failed", str(exc)[:500])
+            raise
+        self.store.checkpoint(stats.run_id, requests=stats.requests, read=stats.read,
+                              stored=stats.stored, rejected=stats.rejected)
+        self.store.finish_run(stats.run_id, "ok")
+        self.progress("done", stats.as_dict())
+        return stats
+
+    def _namespaces(self, opts: HarvestOptions) -> list[str]:
+        if opts.namespaces is not None:
+            return sorted({n for n in opts.namespaces if n})
+        rows = self.store.dicts(
+            "SELECT DISTINCT unnest(hf_namespaces) AS ns FROM organizations ORDER BY 1")
+        return [r["ns"] for r in rows]
+
+    def _scopes(self, opts: HarvestOptions, level: int, parent_run: int) -> list[_Scope]:
+        if opts.mode == "full":
+            return [_Scope(f"full:{k}s", k, {}) for k in opts.kinds]
+        if level == 0:
+            return [_Scope(f"{k}s:{ns}", k, {"author": ns})
+                    for ns in self._namespaces(opts) for k in opts.kinds]
+        # derivatives: children of the models reached at level - 1 that have any
+        frontier = self._frontier(opts, level - 1, parent_run)
+        return [_Scope(f"children:{mid}", "model", {"filter": f"base_model:{mid}"})
+                for mid in frontier]
+
+    def _frontier(self, opts: HarvestOptions, level: int, parent_run: int) -> list[str]:
+        """Models reached at ``level`` of this update that have children."""
+        nss = [n.lower() for n in self._namespaces(opts)]
+        rows = self.store.con.execute(
+            """
+            WITH RECURSIVE f(artifact_id, level) AS (
+                SELECT artifact_id, 0 FROM artifacts
+                WHERE source = 'hf' AND kind = 'model' AND lower(author) IN (SELECT unnest(?))
+                UNION
+                SELECT l.child_id, f.level + 1 FROM lineage l
+                JOIN f ON l.parent_id = f.artifact_id WHERE f.level < ?
+            )
+            SELECT a.source_id FROM artifacts a
+            JOIN (SELECT DISTINCT artifact_id FROM f WHERE level = ?) USING (artifact_id)
+            WHERE coalesce(TRY_CAST(json_extract(a.detail, '$.children') AS DOUBLE), 0) > 0
+            ORDER BY a.source_id
+            """, [nss, level, level]).fetchall()
+        return [r[0] for r in rows]
+
+    # -- one scope ------------------------------------------------------------------------
+
+    def _harvest_scope(self, sc: _Scope, opts: HarvestOptions, stats: HarvestStats) -> None:
+        done = self.store.dicts(
+            "SELECT run_id, status, cursor FROM harvest_runs WHERE source = ? AND scope = ? "
+            "AND json_extract_string(params, '$.parent') = ? ORDER BY run_id DESC LIMIT 1",
+            [SOURCE, sc.name, str(stats.run_id)])
+        cursor = None
+        if done and done[0]["status"] == "ok":
+            self.progress("scope_done", {"scope": sc.name, "skipped": True})
+            return
+        if done:
+            run_id, cursor = int(done[0]["run_id"]), done[0]["cursor"]
+            self.store.con.execute(
+                "UPDATE harvest_runs SET status = 'running' WHERE run_id = ?", [run_id])
+        else:
+            run_id = self.store.start_run(SOURCE, sc.name, {"parent": str(stats.run_id),
+                                                            **sc.query})
+        stats.scopes += 1
+        stats.scope_runs.append(run_id)
+        watermark = None if opts.refreshing else self.store.last_watermark(SOURCE, sc.name)
+        since = datetime.fromisoformat(watermark) if watermark else None
+        self.progress("scope", {"scope": sc.name, "run_id": run_id})
+        try:
+            pages = self.client.pages(sc.kind, cursor=cursor, page_size=opts.page_size,
+                                      since=since, **sc.query)
+            batch: list[_Parsed] = []
+            for page in pages:
+                parsed = self._parse_page(sc, page, since)
+                batch.append(parsed)
+                limited = False
+                if self._pages_left is not None:
+                    self._pages_left -= 1
+                    limited = self._pages_left <= 0
+                if (parsed.stop or limited or page.next_cursor is None
+                        or sum(len(b.records) + len(b.bad) for b in batch)
+                        >= opts.commit_every):
+                    self._flush(run_id, sc, batch, stats)
+                    batch = []
+                if limited:
+                    self.store.finish_run(run_id, "interrupted", "page limit reached")
+                    return
+                if parsed.stop:
+                    break
+        except KeyboardInterrupt:
+            self.store.finish_run(run_id, "interrupted", "interrupted by the user")
+            raise
+        except BaseException as exc:
+            self.store.finish_run(run_id, "failed", str(exc)[:500])
+            raise
+        self.store.finish_run(run_id, "ok")
+        self.progress("scope_done", {"scope": sc.name, "skipped": False})
+
+    def _parse_page(self, sc: _Scope, page: Any, since: datetime | None) -> _Parsed:
+        parse = PARSERS[sc.kind]
+        records: list[HubRecord] = []
+        bad: list[tuple[str | None, str, Any]] = []
+        for raw in page.items:
+            try:
+                records.append(parse(raw))
+            except BadRecord as exc:
+                bad.append((exc.key, exc.reason, raw))
+        bad += [(None, "record is not an object", raw) for raw in page.junk]
+        stop = False
+        if since is not None:
+            # newer than the watermark; at the watermark itself only what is not stored yet
+            tied = [r.artifact_id for r in records if r.created == since]
+            known = {row[0] for row in self.store.con.execute(
+                "SELECT artifact_id FROM artifacts WHERE artifact_id IN (SELECT unnest(?))",
+                [tied]).fetchall()} if tied else set()
+            fresh = [r for r in records if r.created > since
+                     or (r.created == since and r.artifact_id not in known)]
+            stop = any(r.created < since for r in records)
+            records = fresh
+        return _Parsed(records=records, bad=bad, stop=stop,
+                       read=len(page.items) + len(page.junk), requests=page.requests,
+                       next_cursor=page.next_cursor)
+
+    def _flush(self, run_id: int, sc: _Scope, batch: list[_Parsed],
+               stats: HarvestStats) -> None:
+        """Store parsed pages and advance the run's cursor in ONE transaction."""
+        records = [r for b in batch for r in b.records]
+        bad = [x for b in batch for x in b.bad]
+        read = sum(b.read for b in batch)
+        requests = sum(b.requests for b in batch)
+        now = utcnow()
+        newest = max((r.created for r in records), default=None)
+        with self.store.transaction():
+            if records:
+                # observations carry the update's run id: one snapshot per update, so a
+                # model listed under two parents, or a resumed page, is observed once
+                self._write(records, stats.run_id, now)
+            for key, reason, raw in bad:
+                self.store.quarantine(run_id, SOURCE, key, reason, raw)
+            self.store.checkpoint(
+                run_id, cursor=batch[-1].next_cursor,
+                watermark=_later(self._watermark(run_id), newest),
+                requests=requests, read=read, stored=len(records), rejected=len(bad))
+        stats.pages += len(batch)
+        stats.requests += requests
+        stats.read += read
+        stats.stored += len(records)
+        stats.rejected += len(bad)
+        self.progress("page", {"scope": sc.name, "records": len(records),
+                               "rejected": len(bad), "requests": requests})
+
+    def _watermark(self, run_id: int) -> str | None:
+        row = self.store.con.execute(
+            "SELECT watermark FROM harvest_runs WHERE run_id = ?", [run_id]).fetchall()
+        return row[0][0] if row else None
+
+    def _write(self, records: list[HubRecord], run_id: int, now: datetime) -> None:
+        """Store one page of records: artifacts (upsert, keeping ``first_seen``),
+        observations and lineage (never doubled), and the attribution of the artifacts new
+        to the store (an artifact's namespace, hence its attribution, never changes; a
+        changed registry is applied by :func:`refresh_hub_attributions`). Columns are built
+        as Arrow arrays directly: this runs once per page of a multi-million-record crawl."""
+        endpoint = self.client.endpoint
+        n = len(records)
+        ids = [r.artifact_id for r in records]
+        is_model = [r.kind == "model" for r in records]
+        details = []
+        for r in records:
+            detail: dict[str, Any] = {"gated": r.gated, "children": r.children,
+                                      "quantized": r.quantized}
+            if r.kind == "dataset":
+                detail.update(tasks=r.tasks, modalities=r.modalities, languages=r.languages,
+                              card_completeness=r.card_completeness,
+                              description=r.description)
+            details.append(json.dumps(detail))
+        ts = pa.timestamp("us")
+        arts = pa.table({
+            "artifact_id": pa.array(ids, pa.string()),
+            "source": pa.array([SOURCE] * n, pa.string()),
+            "kind": pa.array([r.kind for r in records], pa.string()),
+            "source_id": pa.array([r.id for r in records], pa.string()),
+            "title": pa.array([r.id for r in records], pa.string()),
+            "author": pa.array([r.author for r in records], pa.string()),
+            "created": pa.array([r.created for r in records], ts),
+            "date_precision": pa.array(["second"] * n, pa.string()),
+            "modified": pa.array([r.modified for r in records], ts),
+            "license": pa.array([r.license for r in records], pa.string()),
+            "license_class": pa.array([_license_class(r.license) for r in records],
+                                      pa.string()),
+            "access": pa.array(["open-weights" if m else None for m in is_model], pa.string()),
+            "modality": pa.array([r.modalities[0] if r.modalities else None
+                                  for r in records], pa.string()),
+            "params_b": pa.array([r.params / 1e9 if r.params else None for r in records],
+                                 pa.float64()),
+            "pipeline_tag": pa.array([r.pipeline_tag for r in records], pa.string()),
+            "library_name": pa.array([r.library_name for r in records], pa.string()),
+            "tags": pa.array([r.tags for r in records], pa.list_(pa.string())),
+            "weights": pa.array([True if m else None for m in is_model], pa.bool_()),
+            "url": pa.array([f"{endpoint}/{'' if m else 'datasets/'}{r.id}"
+                             for r, m in zip(records, is_model, strict=True)], pa.string()),
+            "detail": pa.array(details, pa.string()),
+            "first_seen": pa.array([now] * n, ts),
+            "last_seen": pa.array([now] * n, ts),
+        })
+        o_id: list[str] = []
+        o_metric: list[str] = []
+        o_value: list[float] = []
+        for r in records:
+            for metric, value in (("downloads_30d", r.downloads_30d),
+                                  ("downloads_all_time", r.downloads_all_time),
+                                  ("likes", r.likes), ("children", r.children),
+                                  ("trending_score", r.trending)):
+                if value is not None:
+                    o_id.append(r.artifact_id)
+                    o_metric.append(metric)
+                    o_value.append(value)
+        m = len(o_id)
+        obs = pa.table({
+            "artifact_id": pa.array(o_id, pa.string()),
+            "metric": pa.array(o_metric, pa.string()),
+            "value": pa.array(o_value, pa.float64()),
+            "observed_at": pa.array([now] * m, ts),
+            "run_id": pa.array([run_id] * m, pa.int64()),
+        })
+        edges = [(r.artifact_id, f"hf:model:{pid}", rel) for r in records for pid, rel in
+                 r.parents]
+        self.store.upsert("artifacts", arts, ["artifact_id"], keep=["first_seen"])
+        self.store.append("observations", obs)
+        if edges:
+            self.store.append("lineage", pa.table({
+                "child_id": pa.array([e[0] for e in edges], pa.string()),
+                "parent_id": pa.array([e[1] for e in edges], pa.string()),
+                "relation": pa.array([e[2] for e in edges], pa.string()),
+            }))
+        # first_seen grows with insertion order, so this reads one or two row groups
+        new = {row[0] for row in self.store.con.execute(
+            "SELECT artifact_id FROM artifacts WHERE first_seen = ? AND source = 'hf'",
+            [now]).fetchall()}
+        attrs = [hub_attribution(r.artifact_id, r.id, self.index) for r in records
+                 if r.artifact_id in new]
+        if attrs:
+            # nothing to delete: these artifacts are new to the store
+            self.store.replace_attributions([], ["registry", "unattributed"], attrs)
+
+
+@lru_cache(maxsize=4096)
+def _license_class(value: str | None) -> str:
+    return license_class(value)
+
+
+def refresh_hub_attributions(store: Store) -> int:
+    """Recompute the ``registry`` / ``unattributed`` attributions of every stored Hub
+    artifact from the registry's namespaces (after the registry changed): the set-based
+    form of :func:`openrace.attribution.hub_attribution`. Returns rows written."""
+    with store.transaction():
+        store.con.execute("DELETE FROM attributions WHERE artifact_id LIKE 'hf:%' "
+                          "AND method IN ('registry', 'unattributed')")
+        store.con.execute(
+            """
+            WITH ns AS (
+                SELECT lower(n) AS namespace, any_value(id) AS org_id,
+                       any_value(country) AS country
+                FROM (SELECT id, country, unnest(hf_namespaces) AS n FROM organizations)
+                GROUP BY 1
+            ),
+            hub AS (
+                SELECT artifact_id, CASE WHEN contains(source_id, '/')
+                    THEN lower(split_part(source_id, '/', 1)) ELSE '' END AS namespace,
+                    source_id
+                FROM artifacts WHERE source = 'hf'
+            )
+            INSERT INTO attributions
+            SELECT h.artifact_id, ns.org_id, ns.country, 1.0,
+                   CASE WHEN ns.org_id IS NULL THEN 'unattributed' ELSE 'registry' END,
+                   'hub namespace ' || CASE WHEN h.namespace = '' THEN h.source_id
+                                            ELSE h.namespace END
+            FROM hub h LEFT JOIN ns ON ns.namespace = h.namespace AND h.namespace <> ''
+            """
+        )
+        n = store.con.execute("SELECT count(*) FROM attributions WHERE artifact_id LIKE "
+                              "'hf:%' AND method IN ('registry', 'unattributed')"
+                              ).fetchall()[0][0]
+    return int(n)
+
+
+def _later(a: str | None, b: datetime | None) -> str | None:
+    if b is None:
+        return a
+    if a is None or datetime.fromisoformat(a) < b:
+        return b.isoformat()
+    return a
+
+
+def update_hub(store: Store, opts: HarvestOptions, *, settings: Any = None,
+               plan: str | None = None, requests_per_window: int | None = None,
+               retries: int = 5, progress: ProgressFn | None = None) -> HarvestStats:
+    """Harvest the Hub at ``HF_ENDPOINT`` (with ``HF_TOKEN`` if set) into ``store``: the
+    library form of ``openrace update hf``."""
+    from openrace.config import Settings
+
+    s = settings or Settings.from_env()
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
+    if requests_per_window is not None and requests_per_window < 0:
+        raise UsageError("--requests-per-5min must be 0 (no pacing) or more")
+    client = HubClient(endpoint=s.hf_endpoint, token=s.hf_token, plan=plan,
+                       requests_per_window=requests_per_window, retries=retries)
+    return HubHarvester(store, client, progress=progress).run(opts)

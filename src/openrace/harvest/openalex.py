@@ -1,0 +1,443 @@
+"""Harvest OpenAlex into the store: per-country aggregates, top-cited works, model links.
+
+Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``):
+
+``aggregates:<selection>``
+    AI works per country per year from ``group_by=authorships.countries`` queries, for
+    every work and split by institution type (``company``, ``education``, ``other``),
+    plus the world total of each query (country ``all``) and the works co-authored from
+    the United States and China. Written to ``aggregates`` (measure ``ai_works``, or
+    ``ai_works_broad`` for the broad selection; ``..._coauthored`` for the pair). One
+    request per (year, segment) — a ten-year series costs tens of requests. A resumed
+    run skips every (year, segment) already stored under its run id.
+``top:<selection>``
+    For each year, the ``top`` most-cited AI works with their full authorships, through
+    cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
+    ``attributions`` (method ``affiliation``, see :mod:`openrace.affiliation`) and
+    ``observations`` (``cited_by_count`` and the work's rank in its year,
+    ``cited_rank`` / ``cited_rank_broad``). Each page is committed with its cursor, so an
+    interrupted run (a kill, the daily allowance) resumes at the next page.
+``links``
+    ``arxiv:<id>`` tags of harvested Hub models resolved to OpenAlex works through their
+    arXiv DOIs, in batches of 50; each work is stored as above and tagged with the
+    artifact ids of the models that cite it (``hf:model:<repo>``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
+from openrace.errors import OpenraceError, UsageError
+from openrace.sources.openalex import (
+    DEFAULT_SELECTION,
+    SEGMENTS,
+    WORK_FIELDS,
+    BadRecord,
+    OpenAlexClient,
+    WorkRecord,
+    country_key,
+    parse_work,
+    selection_filter,
+    work_detail,
+)
+from openrace.store import Store, utcnow
+
+SOURCE = "openalex"
+FIRST_YEAR = 2015
+DEFAULT_TOP = 2000
+#: the country pair whose co-authored works are counted
+PAIR = ("US", "CN")
+WORLD = "all"
+
+
+def measure_name(selection: str) -> str:
+    """The aggregates measure of a selection: ``ai_works`` or ``ai_works_<selection>``."""
+    return "ai_works" if selection == DEFAULT_SELECTION else f"ai_works_{selection}"
+
+
+def rank_metric(selection: str) -> str:
+    """The observation holding a work's citation rank within its year."""
+    return "cited_rank" if selection == DEFAULT_SELECTION else f"cited_rank_{selection}"
+
+
+@dataclass
+class PartResult:
+    """What one part of a harvest did."""
+
+    part: str
+    run_id: int
+    requests: int = 0
+    read: int = 0
+    stored: int = 0
+    rejected: int = 0
+    resumed: bool = False
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the CLI."""
+        return dict(self.__dict__)
+
+
+@dataclass
+class OpenAlexHarvester:
+    """Harvest OpenAlex into ``store`` through ``client``."""
+
+    store: Store
+    client: OpenAlexClient
+    selection: str = DEFAULT_SELECTION
+    first_year: int = FIRST_YEAR
+    last_year: int = field(default_factory=lambda: utcnow().year)
+    top: int = DEFAULT_TOP
+    index: OrgIndex | None = None
+    progress: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.filter = selection_filter(self.selection)
+        if self.first_year > self.last_year:
+            raise UsageError(f"first year {self.first_year} is after last year {self.last_year}")
+        if not 1900 <= self.first_year <= 2200 or not 1900 <= self.last_year <= 2200:
+            raise UsageError("years must be between 1900 and 2200")
+        if self.top < 1:
+            raise UsageError("--top must be at least 1")
+        if self.index is None:
+            self.index = OrgIndex.from_store(self.store)
+
+    @property
+    def years(self) -> list[int]:
+        """The publication years harvested, oldest first."""
+        return list(range(self.first_year, self.last_year + 1))
+
+    def _say(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(text)
+
+    def _run(self, scope: str, params: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
+        """Resume the unfinished run of ``scope`` with the same parameters, or start one."""
+        prev = self.store.resumable_run(SOURCE, scope)
+        if prev is not None and json.loads(prev["params"] or "{}") == params:
+            self.store.con.execute(
+                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
+                [prev["run_id"]])
+            return int(prev["run_id"]), prev
+        if prev is not None:
+            self.store.finish_run(prev["run_id"], "interrupted",
+                                  "superseded by a run with other parameters")
+        return self.store.start_run(SOURCE, scope, params), None
+
+    def _guard(self, run_id: int, fn: Callable[[], None]) -> None:
+        """Run ``fn``; close the run as ok, or as failed with the error (kept resumable)."""
+        try:
+            fn()
+        except OpenraceError as exc:
+            self.store.finish_run(run_id, "failed", str(exc)[:500])
+            raise
+        except KeyboardInterrupt:
+            self.store.finish_run(run_id, "interrupted", "interrupted")
+            raise
+        self.store.finish_run(run_id, "ok")
+        self.store.con.execute("UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
+                               [utcnow().date().isoformat(), run_id])
+
+    # -- aggregates ----------------------------------------------------------------------------
+
+    def aggregates(self) -> PartResult:
+        """Per-country AI works per year, by institution-type segment, and the pair."""
+        scope = f"aggregates:{self.selection}"
+        params = {"years": [self.first_year, self.last_year], "filter": self.filter}
+        run_id, prev = self._run(scope, params)
+        res = PartResult("aggregates", run_id, resumed=prev is not None)
+        measure = measure_name(self.selection)
+        pair_measure = f"{measure}_coauthored"
+        done = {(r["measure"], r["period"], r["segment"]) for r in self.store.dicts(
+            "SELECT DISTINCT measure, period, segment FROM aggregates WHERE source = ? "
+            "AND run_id = ? AND country = ?", [SOURCE, run_id, WORLD])}
+
+        def work() -> None:
+            for year in self.years:
+                for segment, types in SEGMENTS.items():
+                    if (measure, str(year), segment) in done:
+                        res.skipped += 1
+                        continue
+                    f = f"{self.filter},publication_year:{year}"
+                    if types:
+                        f += f",authorships.institutions.type:{types}"
+                    before = self.client.requests
+                    groups, total = self.client.group_by(f, "authorships.countries")
+                    self._store_groups(run_id, res, measure, str(year), segment, groups,
+                                       total, self.client.requests - before)
+                    self._say(f"aggregates {year} {segment}: {total:,} works, "
+                              f"{len(groups)} countries")
+            if (pair_measure, str(self.last_year), "pair") not in done:
+                self._pair(run_id, res, pair_measure)
+            else:
+                res.skipped += 1
+
+        self._guard(run_id, work)
+        return res
+
+    def _store_groups(self, run_id: int, res: PartResult, measure: str, period: str,
+                      segment: str, groups: list[dict[str, Any]], total: int,
+                      requests: int) -> None:
+        now = utcnow()
+        rows = [{"source": SOURCE, "measure": measure, "period": period, "country": WORLD,
+                 "segment": segment, "value": float(total), "observed_at": now,
+                 "run_id": run_id}]
+        bad = []
+        for g in groups:
+            cc = country_key(g.get("key"))
+            n = g.get("count")
+            if cc is None or isinstance(n, bool) or not isinstance(n, int | float) or n < 0:
+                if str(g.get("key")).lower() not in ("unknown", "none", "null"):
+                    bad.append(g)
+                continue
+            rows.append({"source": SOURCE, "measure": measure, "period": period, "country": cc,
+                         "segment": segment, "value": float(n), "observed_at": now,
+                         "run_id": run_id})
+        with self.store.transaction():
+            self.store.append("aggregates", rows)
+            for g in bad:
+                self.store.quarantine(run_id, SOURCE, f"{measure}:{period}:{segment}",
+                                      "malformed group_by group", g)
+            self.store.checkpoint(run_id, cursor=f"{period}:{segment}", requests=requests,
+                                  read=len(groups), stored=len(rows), rejected=len(bad))
+        res.requests += requests
+        res.read += len(groups)
+        res.stored += len(rows)
+        res.rejected += len(bad)
+
+    def _pair(self, run_id: int, res: PartResult, measure: str) -> None:
+        a, b = PAIR
+        f = (f"{self.filter},authorships.countries:{a},authorships.countries:{b},"
+             f"publication_year:{self.first_year}-{self.last_year}")
+        before = self.client.requests
+        groups, _ = self.client.group_by(f, "publication_year")
+        counts = {}
+        bad = []
+        for g in groups:
+            key, n = str(g.get("key")), g.get("count")
+            if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                counts[key] = n
+            else:
+                bad.append(g)
+        now = utcnow()
+        rows = []
+        for year in self.years:
+            n = float(counts.get(str(year), 0))
+            rows += [
+                {"source": SOURCE, "measure": measure, "period": str(year), "country": a,
+                 "segment": f"with-{b}", "value": n, "observed_at": now, "run_id": run_id},
+                {"source": SOURCE, "measure": measure, "period": str(year), "country": b,
+                 "segment": f"with-{a}", "value": n, "observed_at": now, "run_id": run_id},
+            ]
+        rows.append({"source": SOURCE, "measure": measure, "period": str(self.last_year),
+                     "country": WORLD, "segment": "pair", "value": float(sum(counts.values())),
+                     "observed_at": now, "run_id": run_id})
+        requests = self.client.requests - before
+        with self.store.transaction():
+            self.store.append("aggregates", rows)
+            for g in bad:
+                self.store.quarantine(run_id, SOURCE, measure, "malformed group_by group", g)
+            self.store.checkpoint(run_id, cursor="pair", requests=requests, read=len(groups),
+                                  stored=len(rows), rejected=len(bad))
+        res.requests += requests
+        res.read += len(groups)
+        res.stored += len(rows)
+        res.rejected += len(bad)
+        self._say(f"co-authored {a}-{b}: {sum(counts.values()):,} works")
+
+    # -- top-cited works ------------------------------------------------------------------------
+
+    def top_works(self) -> PartResult:
+        """The ``top`` most-cited AI works of each year, with authorships."""
+        scope = f"top:{self.selection}"
+        params = {"years": [self.first_year, self.last_year], "top": self.top,
+                  "filter": self.filter}
+        run_id, prev = self._run(scope, params)
+        res = PartResult("works", run_id, resumed=prev is not None)
+        state: dict[str, Any] = {}
+        if prev is not None and prev.get("cursor"):
+            try:
+                state = json.loads(prev["cursor"])
+            except ValueError:
+                state = {}
+        per_page = min(200, self.top)
+        rank_name = rank_metric(self.selection)
+
+        def work() -> None:
+            start = int(state.get("year", self.first_year))
+            for year in self.years:
+                if year < start:
+                    res.skipped += 1
+                    continue
+                same = year == start
+                done = int(state.get("done", 0)) if same else 0
+                cursor = state.get("cursor") if same else None
+                if done >= self.top:
+                    continue
+                pages = self.client.pages(
+                    "works", cursor=cursor, filter=f"{self.filter},publication_year:{year}",
+                    sort="cited_by_count:desc", select=",".join(WORK_FIELDS), per_page=per_page)
+                for page in pages:
+                    items = page.items[: self.top - done]
+                    finished = done + len(items) >= self.top or page.next_cursor is None
+                    nxt = ({"year": year + 1, "cursor": None, "done": 0} if finished else
+                           {"year": year, "cursor": page.next_cursor, "done": done + len(items)})
+                    self._store_works(run_id, res, items, page.junk, first_rank=done + 1,
+                                      rank_name=rank_name, cursor=json.dumps(nxt),
+                                      requests=page.requests, extra={"top_year": year})
+                    done += len(items)
+                    if finished:
+                        break
+                self._say(f"top-cited {year}: {done:,} works")
+
+        self._guard(run_id, work)
+        return res
+
+    def _store_works(self, run_id: int, res: PartResult, items: list[Any], junk: list[Any], *,
+                     first_rank: int | None, rank_name: str | None, cursor: str | None,
+                     requests: int, extra: dict[str, Any] | None = None,
+                     links: dict[str, list[str]] | None = None) -> list[WorkRecord]:
+        now = utcnow()
+        works: list[tuple[int, WorkRecord]] = []
+        bad: list[tuple[BadRecord, Any]] = []
+        for i, raw in enumerate(items):
+            try:
+                works.append((i, parse_work(raw)))
+            except BadRecord as exc:
+                bad.append((exc, raw))
+        existing_tags: dict[str, list[str]] = {}
+        if works:
+            ids = [w.artifact_id for _, w in works]
+            for r in self.store.dicts(
+                    "SELECT artifact_id, tags FROM artifacts WHERE artifact_id IN "
+                    "(SELECT unnest(?))", [ids]):
+                existing_tags[r["artifact_id"]] = list(r["tags"] or [])
+        artifacts, observations, attributions = [], [], []
+        for i, w in works:
+            tags = [f"selection:{self.selection}"] if first_rank is not None else []
+            if w.arxiv_id:
+                tags.append(f"arxiv:{w.arxiv_id}")
+            tags = list(dict.fromkeys(existing_tags.get(w.artifact_id, []) + tags
+                                      + (links or {}).get(w.id, [])))
+            artifacts.append({
+                "artifact_id": w.artifact_id, "source": SOURCE, "kind": "work",
+                "source_id": w.id, "title": w.title,
+                "author": w.authorships[0].name if w.authorships else None,
+                "created": w.date, "date_precision": "day", "url": w.url, "tags": tags,
+                "paper": True, "detail": work_detail(w, **(extra or {})),
+                "first_seen": now, "last_seen": now,
+            })
+            observations.append({"artifact_id": w.artifact_id, "metric": "cited_by_count",
+                                  "value": float(w.cited_by_count), "observed_at": now,
+                                  "run_id": run_id})
+            if first_rank is not None and rank_name:
+                observations.append({"artifact_id": w.artifact_id, "metric": rank_name,
+                                     "value": float(first_rank + i), "observed_at": now,
+                                     "run_id": run_id})
+            attributions += work_attributions(w, self.index)
+        with self.store.transaction():
+            if artifacts:
+                self.store.upsert("artifacts", artifacts, ["artifact_id"], keep=["first_seen"])
+                self.store.append("observations", observations)
+                self.store.replace_attributions([a["artifact_id"] for a in artifacts],
+                                                [METHOD, UNATTRIBUTED], attributions)
+            for exc, raw in bad:
+                self.store.quarantine(run_id, SOURCE, exc.key, exc.reason, raw)
+            for raw in junk:
+                self.store.quarantine(run_id, SOURCE, None, "record is not an object", raw)
+            self.store.checkpoint(run_id, cursor=cursor, requests=requests,
+                                  read=len(items) + len(junk), stored=len(artifacts),
+                                  rejected=len(bad) + len(junk))
+        res.requests += requests
+        res.read += len(items) + len(junk)
+        res.stored += len(artifacts)
+        res.rejected += len(bad) + len(junk)
+        return [w for _, w in works]
+
+    # -- model <-> paper links ------------------------------------------------------------------
+
+    def link_models(self) -> PartResult:
+        """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
+        run_id, prev = self._run("links", {})
+        res = PartResult("links", run_id, resumed=prev is not None)
+        wanted: dict[str, list[str]] = {}
+        for r in self.store.dicts(
+                "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
+                "artifacts WHERE source = 'hf' AND kind = 'model') WHERE t LIKE 'arxiv:%' "
+                "ORDER BY artifact_id, t"):
+            arxiv = r["t"][len("arxiv:"):].strip().lower()
+            if arxiv and len(arxiv) <= 40 and " " not in arxiv:
+                wanted.setdefault(arxiv, []).append(r["artifact_id"])
+        stored: dict[str, str] = {}
+        for r in self.store.dicts(
+                "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
+                "artifacts WHERE source = 'openalex' AND kind = 'work') WHERE t LIKE 'arxiv:%' "
+                "ORDER BY artifact_id"):
+            stored.setdefault(r["t"][len("arxiv:"):].lower(), r["artifact_id"])
+
+        def work() -> None:
+            # papers already in the store (e.g. top-cited ones) are linked without a request
+            with self.store.transaction():
+                for arxiv in sorted(set(wanted) & set(stored)):
+                    n = self.store.con.execute(
+                        "UPDATE artifacts SET tags = list_distinct(list_concat(tags, ?)) "
+                        "WHERE artifact_id = ? AND NOT list_has_all(tags, ?) "
+                        "RETURNING artifact_id",
+                        [wanted[arxiv], stored[arxiv], wanted[arxiv]]).fetchall()
+                    res.stored += len(n)
+                    res.skipped += 1 - len(n)
+            todo = [a for a in sorted(wanted) if a not in stored]
+            for batch in _chunks(todo, 50):
+                before = self.client.requests
+                dois = [f"10.48550/arxiv.{a}" for a in batch]
+                found = self.client.works_by_doi(dois, select=",".join(WORK_FIELDS))
+                links: dict[str, list[str]] = {}
+                for raw in found:
+                    doi = str(raw.get("doi") or "").lower()
+                    arxiv = doi.split("10.48550/arxiv.", 1)[-1] if "arxiv." in doi else None
+                    wid = str(raw.get("id") or "").rsplit("/", 1)[-1]
+                    if arxiv in wanted:
+                        links[wid] = wanted[arxiv]
+                self._store_works(run_id, res, found, [], first_rank=None, rank_name=None,
+                                  cursor=batch[-1], requests=self.client.requests - before,
+                                  links=links)
+                self._say(f"model links: {len(found)} of {len(batch)} papers found")
+
+        self._guard(run_id, work)
+        return res
+
+
+def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def top1pct_threshold(total_works: float) -> int:
+    """How many works make the top 1 % of a year with ``total_works`` works."""
+    return max(1, math.ceil(total_works * 0.01))
+
+
+def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
+            "works", "links"), **options: Any) -> list[dict[str, Any]]:
+    """Run the chosen parts of an OpenAlex harvest; return one summary per part."""
+    h = OpenAlexHarvester(store, client, **options)
+    out = []
+    for part in parts:
+        if part == "aggregates":
+            out.append(h.aggregates().as_dict())
+        elif part == "works":
+            out.append(h.top_works().as_dict())
+        elif part == "links":
+            out.append(h.link_models().as_dict())
+        else:
+            raise UsageError(f"unknown part {part!r}; parts: aggregates, works, links")
+    return out
+
+
+__all__ = ["OpenAlexHarvester", "PartResult", "harvest", "measure_name", "rank_metric",
+           "top1pct_threshold"]

@@ -1,0 +1,193 @@
+"""Listings of the harvested Hub models and datasets, as Arrow tables (CLI and users).
+
+Each model row carries its latest observation of every metric (downloads in the last 30
+days, all-time downloads, likes, children), its own attribution (the organisation owning
+its namespace, or none) and its *origin*: the country and organisation of its root
+model(s) when it is a derivative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from openrace.errors import UsageError
+from openrace.store import Store
+
+MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")
+DATASET_SORTS = ("downloads", "likes", "created", "completeness")
+LICENSE_CLASSES = ("osi", "open-restricted", "non-commercial", "research-only", "closed",
+                   "unknown")
+
+_LATEST = """
+latest AS (
+    SELECT artifact_id,
+           arg_max(value, run_id) FILTER (WHERE metric = 'downloads_30d') AS downloads_30d,
+           arg_max(value, run_id) FILTER (WHERE metric = 'downloads_all_time')
+               AS downloads_all_time,
+           arg_max(value, run_id) FILTER (WHERE metric = 'likes') AS likes,
+           arg_max(value, run_id) FILTER (WHERE metric = 'children') AS children,
+           max(observed_at) AS observed_at
+    FROM observations WHERE artifact_id LIKE 'hf:%' GROUP BY 1
+),
+own AS (
+    SELECT artifact_id, string_agg(DISTINCT org_id, ';' ORDER BY org_id) AS org,
+           string_agg(DISTINCT country, ';' ORDER BY country) AS country
+    FROM attributions WHERE method IN ('registry', 'unattributed') AND artifact_id LIKE 'hf:%'
+    GROUP BY 1
+),
+origin AS (
+    SELECT artifact_id, string_agg(DISTINCT org_id, ';' ORDER BY org_id) AS origin_org,
+           string_agg(DISTINCT country, ';' ORDER BY country) AS origin_country
+    FROM attributions WHERE method = 'inherited' AND artifact_id LIKE 'hf:%' GROUP BY 1
+)
+"""
+
+
+def _sort_of(sort: str, allowed: tuple[str, ...]) -> str:
+    if sort not in allowed:
+        raise UsageError(f"--sort must be one of {', '.join(allowed)}, not {sort!r}")
+    return sort
+
+
+def models(
+    store: Store,
+    *,
+    country: str | None = None,
+    org: str | None = None,
+    author: str | None = None,
+    search: str | None = None,
+    since: dt.date | None = None,
+    license_class: str | None = None,
+    include_quantized: bool = True,
+    derivatives: bool | None = None,
+    sort: str = "downloads",
+    limit: int | None = 50,
+) -> pa.Table:
+    """Harvested Hub models with their latest figures. ``country`` / ``org`` match the
+    model's own attribution or its origin (for derivatives); ``derivatives`` True keeps
+    only derivatives, False only models without a base model."""
+    sort = _sort_of(sort, MODEL_SORTS)
+    if license_class is not None and license_class not in LICENSE_CLASSES:
+        raise UsageError(f"--license-class must be one of {', '.join(LICENSE_CLASSES)}")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    where, params = ["a.source = 'hf'", "a.kind = 'model'"], []
+    if country:
+        where.append("(list_contains(string_split(own.country, ';'), ?) OR "
+                     "list_contains(string_split(origin.origin_country, ';'), ?))")
+        params += [country.upper()] * 2
+    if org:
+        where.append("(list_contains(string_split(own.org, ';'), ?) OR "
+                     "list_contains(string_split(origin.origin_org, ';'), ?))")
+        params += [org, org]
+    if author:
+        where.append("lower(a.author) = lower(?)")
+        params.append(author)
+    if search:
+        where.append("contains(lower(a.source_id), lower(?))")
+        params.append(search)
+    if since:
+        where.append("a.created >= ?")
+        params.append(since)
+    if license_class:
+        where.append("a.license_class = ?")
+        params.append(license_class)
+    if not include_quantized:
+        where.append("NOT coalesce(CAST(json_extract(a.detail, '$.quantized') AS BOOLEAN), "
+                      "FALSE)")
+    if derivatives is True:
+        where.append("a.artifact_id IN (SELECT child_id FROM lineage)")
+    elif derivatives is False:
+        where.append("a.artifact_id NOT IN (SELECT child_id FROM lineage)")
+    order = {"downloads": "l.downloads_30d", "downloads_all_time": "l.downloads_all_time",
+             "likes": "l.likes", "created": "a.created", "children": "l.children"}[sort]
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return store.sql(
+        "WITH " + _LATEST + f"""
+        SELECT a.source_id AS model, own.org, own.country, origin.origin_org,
+               origin.origin_country,
+               (SELECT string_agg(DISTINCT relation, ';') FROM lineage
+                WHERE child_id = a.artifact_id) AS relation,
+               CAST(a.created AS DATE) AS created, a.license, a.license_class,
+               a.pipeline_tag, CAST(l.downloads_30d AS BIGINT) AS downloads_30d,
+               CAST(l.downloads_all_time AS BIGINT) AS downloads_all_time,
+               CAST(l.likes AS BIGINT) AS likes, CAST(l.children AS BIGINT) AS children,
+               l.observed_at
+        FROM artifacts a
+        LEFT JOIN latest l USING (artifact_id)
+        LEFT JOIN own USING (artifact_id)
+        LEFT JOIN origin USING (artifact_id)
+        WHERE {' AND '.join(where)}
+        ORDER BY {order} DESC NULLS LAST, a.source_id
+        {lim}
+        """,
+        params,
+    )
+
+
+def datasets(
+    store: Store,
+    *,
+    country: str | None = None,
+    org: str | None = None,
+    license_class: str | None = None,
+    task: str | None = None,
+    search: str | None = None,
+    min_completeness: float | None = None,
+    sort: str = "downloads",
+    limit: int | None = 50,
+) -> pa.Table:
+    """The harvested Hub datasets as an open-data catalogue: licence, tasks, modality,
+    origin and card completeness (share of the expected card fields present)."""
+    sort = _sort_of(sort, DATASET_SORTS)
+    if license_class is not None and license_class not in LICENSE_CLASSES:
+        raise UsageError(f"--license-class must be one of {', '.join(LICENSE_CLASSES)}")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    if min_completeness is not None and not 0 <= min_completeness <= 1:
+        raise UsageError("--min-completeness must be between 0 and 1")
+    where, params = ["a.source = 'hf'", "a.kind = 'dataset'"], []
+    if country:
+        where.append("list_contains(string_split(own.country, ';'), ?)")
+        params.append(country.upper())
+    if org:
+        where.append("list_contains(string_split(own.org, ';'), ?)")
+        params.append(org)
+    if license_class:
+        where.append("a.license_class = ?")
+        params.append(license_class)
+    if task:
+        where.append("list_contains(CAST(json_extract(a.detail, '$.tasks') AS VARCHAR[]), ?)")
+        params.append(task)
+    if search:
+        where.append("contains(lower(a.source_id), lower(?))")
+        params.append(search)
+    if min_completeness is not None:
+        where.append("CAST(json_extract(a.detail, '$.card_completeness') AS DOUBLE) >= ?")
+        params.append(min_completeness)
+    order = {"downloads": "l.downloads_30d", "likes": "l.likes", "created": "a.created",
+             "completeness": "card_completeness"}[sort]
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return store.sql(
+        "WITH " + _LATEST + f"""
+        SELECT a.source_id AS dataset, own.org, own.country,
+               CAST(a.created AS DATE) AS created, a.license, a.license_class,
+               array_to_string(CAST(json_extract(a.detail, '$.tasks') AS VARCHAR[]), ';')
+                   AS tasks,
+               array_to_string(CAST(json_extract(a.detail, '$.modalities') AS VARCHAR[]), ';')
+                   AS modalities,
+               CAST(json_extract(a.detail, '$.card_completeness') AS DOUBLE)
+                   AS card_completeness,
+               CAST(l.downloads_30d AS BIGINT) AS downloads_30d,
+               CAST(l.likes AS BIGINT) AS likes
+        FROM artifacts a
+        LEFT JOIN latest l USING (artifact_id)
+        LEFT JOIN own USING (artifact_id)
+        WHERE {' AND '.join(where)}
+        ORDER BY {order} DESC NULLS LAST, a.source_id
+        {lim}
+        """,
+        params,
+    )

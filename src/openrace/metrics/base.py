@@ -1,0 +1,281 @@
+"""The contract every metric follows.
+
+A :class:`Metric` is defined ONCE as an Ibis expression over the store's tables (a
+``build(tables, query)`` function), so the DuckDB store and the PySpark engine run the same
+definition. It declares its name, title, description, unit, source (``registry``, ``hf``,
+``openalex``), the groupings (``by``) and periods it allows, its options (each with
+choices and a default) and any extra dimension columns it returns.
+
+Evaluating a metric (:meth:`openrace.metrics.catalogue.Catalogue.evaluate`) returns a tidy
+Arrow table with the columns, in this order:
+
+``period``
+    a string such as ``2024`` (year), ``2024Q3`` (quarter) or ``2024-07`` (month);
+    absent when the period is ``none``;
+``group``
+    the country code (ISO 3166-1 alpha-2), organisation id or sector; ``all`` when
+    ``by`` is ``none``;
+the metric's ``dims``
+    extra dimension columns, e.g. ``access`` or ``license_class``;
+``value``
+    a float.
+
+Rows are sorted by period, group and dims. Source helpers define their metrics in their
+own module (``metrics/hub.py``, ``metrics/research.py``) with :func:`metric` and the
+helpers below; the report and the claims read ONLY from the catalogue.
+
+A build function receives a :class:`Tables` (``tables.table("artifacts")`` is an Ibis
+table on whichever engine runs the metric) and a validated :class:`Query`; it must return
+an Ibis table with the columns above (``period`` only when ``query.period != "none"``).
+Use :func:`period_of` to turn a timestamp into a period string, so that every engine
+formats periods identically, and :func:`tidy` to select the contract's columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from openrace.errors import UsageError
+
+GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "none")
+PERIODS: tuple[str, ...] = ("month", "quarter", "year", "none")
+SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github")
+
+#: The value of ``group`` when a metric is evaluated with ``by="none"``.
+ALL = "all"
+
+
+class Tables(Protocol):
+    """What a metric's build function reads from: the store's tables on some engine."""
+
+    name: str
+
+    def table(self, name: str) -> Any:
+        """One store table as an Ibis table expression."""
+
+    def execute(self, expr: Any) -> pa.Table:
+        """Run an Ibis expression and return its rows as Arrow."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A metric option: a named choice with a default, e.g. ``counting=whole|fractional``."""
+
+    name: str
+    choices: tuple[str, ...]
+    default: str
+    help: str = ""
+
+    def check(self, value: str) -> str:
+        """Return ``value`` if allowed, else raise :class:`UsageError`."""
+        if value not in self.choices:
+            raise UsageError(
+                f"option {self.name} must be one of {', '.join(self.choices)}, not {value!r}"
+            )
+        return value
+
+
+# Options shared by many metrics ------------------------------------------------------------
+
+COUNTRY_RULE = Option(
+    "country_rule",
+    ("owner", "location"),
+    "owner",
+    "owner: the country of the organisation's ultimate parent (headquarters of the owner); "
+    "location: the country where the organisation itself is based",
+)
+COUNTING = Option(
+    "counting",
+    ("whole", "fractional"),
+    "whole",
+    "whole: an artifact counts 1 for every group it is attributed to; fractional: its "
+    "weight (1/n for n organisations) is split between them",
+)
+ORG_LEVEL = Option(
+    "org_level",
+    ("org", "root"),
+    "org",
+    "org: the organisation as listed; root: its ultimate parent (e.g. a lab counted for its "
+    "company); used when grouping by organisation",
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated request: grouping, period and every option's value."""
+
+    by: str
+    period: str
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def opt(self, name: str) -> str:
+        """The value of option ``name``."""
+        try:
+            return self.options[name]
+        except KeyError:
+            raise UsageError(f"this metric has no option {name!r}") from None
+
+    def label(self) -> str:
+        """A short human-readable description, e.g. ``by country per year, counting=whole``."""
+        parts = [f"by {self.by}" if self.by != "none" else "overall"]
+        if self.period != "none":
+            parts.append(f"per {self.period}")
+        parts += [f"{k}={v}" for k, v in sorted(self.options.items())]
+        return ", ".join(parts)
+
+
+BuildFn = Callable[[Tables, Query], Any]
+PresenceFn = Callable[[Tables], Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One named metric, defined once as an Ibis expression."""
+
+    name: str
+    title: str
+    description: str
+    unit: str
+    source: str
+    build: BuildFn
+    by: tuple[str, ...] = ("country",)
+    periods: tuple[str, ...] = ("year",)
+    options: tuple[Option, ...] = ()
+    dims: tuple[str, ...] = ()
+    default_by: str | None = None
+    default_period: str | None = None
+    #: Ibis expression (given the tables) counting the records the metric is built from;
+    #: a metric "has data" when it is positive. Default: the metric has any row.
+    presence: PresenceFn | None = None
+    #: values of different groups / periods may be added up (counts; not shares)
+    additive: bool = True
+    #: the command that fills this metric's data, for the report's "no data yet" state
+    update_command: str = "openrace update"
+    caveats: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"metric {self.name}: unknown source {self.source!r}")
+        for b in self.by:
+            if b not in GROUPINGS:
+                raise ValueError(f"metric {self.name}: unknown grouping {b!r}")
+        for p in self.periods:
+            if p not in PERIODS:
+                raise ValueError(f"metric {self.name}: unknown period {p!r}")
+        if not self.by or not self.periods:
+            raise ValueError(f"metric {self.name}: needs at least one grouping and period")
+
+    @property
+    def by_default(self) -> str:
+        """The grouping used when none is asked for."""
+        return self.default_by or self.by[0]
+
+    @property
+    def period_default(self) -> str:
+        """The period used when none is asked for."""
+        return self.default_period or self.periods[0]
+
+    def option(self, name: str) -> Option:
+        """The option called ``name``."""
+        for o in self.options:
+            if o.name == name:
+                return o
+        raise UsageError(
+            f"metric {self.name} has no option {name!r}"
+            + (f"; options: {', '.join(o.name for o in self.options)}" if self.options else "")
+        )
+
+    def query(self, by: str | None = None, period: str | None = None, **options: str) -> Query:
+        """Validate a grouping, period and options against this metric; fill defaults."""
+        by = by or self.by_default
+        period = period or self.period_default
+        if by not in self.by:
+            raise UsageError(
+                f"metric {self.name} cannot be grouped by {by!r}; allowed: {', '.join(self.by)}"
+            )
+        if period not in self.periods:
+            raise UsageError(
+                f"metric {self.name} has no period {period!r}; allowed: {', '.join(self.periods)}"
+            )
+        values = {o.name: o.default for o in self.options}
+        for k, v in options.items():
+            if v is None:
+                continue
+            values[k] = self.option(k).check(str(v))
+        return Query(by=by, period=period, options=values)
+
+    def describe(self) -> dict[str, Any]:
+        """The metric's definition as plain data (for ``openrace metrics show`` and the report)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "unit": self.unit,
+            "source": self.source,
+            "by": list(self.by),
+            "periods": list(self.periods),
+            "dims": list(self.dims),
+            "options": [
+                {"name": o.name, "choices": list(o.choices), "default": o.default, "help": o.help}
+                for o in self.options
+            ],
+            "caveats": list(self.caveats),
+        }
+
+
+def metric(catalogue: Any = None, **fields: Any) -> Callable[[BuildFn], BuildFn]:
+    """Decorator: register the decorated build function as a :class:`Metric`.
+
+    >>> @metric(name="x", title="X", description="...", unit="count", source="registry")
+    ... def _x(tables, q): ...
+
+    ``catalogue`` defaults to :data:`openrace.metrics.catalogue.CATALOGUE`.
+    """
+
+    def register(fn: BuildFn) -> BuildFn:
+        from openrace.metrics.catalogue import CATALOGUE
+
+        (catalogue or CATALOGUE).register(Metric(build=fn, **fields))
+        return fn
+
+    return register
+
+
+# Expression helpers shared by metric modules ---------------------------------------------
+
+
+def period_of(ts: Any, period: str) -> Any:
+    """A timestamp column as a period string: ``2024`` / ``2024Q3`` / ``2024-07``.
+
+    Returns None for ``period == "none"``. The same expression runs on every engine.
+    """
+    year = ts.year().cast("string")
+    if period == "year":
+        return year
+    if period == "quarter":
+        return year + "Q" + ts.quarter().cast("string")
+    if period == "month":
+        return year + "-" + ts.month().cast("string").lpad(2, "0")
+    if period == "none":
+        return None
+    raise UsageError(f"unknown period {period!r}; allowed: {', '.join(PERIODS)}")
+
+
+def tidy(expr: Any, q: Query, dims: Sequence[str] = ()) -> Any:
+    """Select and order the contract's columns (``period`` only when the query has one)."""
+    cols = (["period"] if q.period != "none" else []) + ["group", *dims, "value"]
+    return expr.select(*cols)
+
+
+def empty_result(q: Query, dims: Sequence[str] = ()) -> pa.Table:
+    """An empty tidy table with the right columns."""
+    fields_ = ([pa.field("period", pa.string())] if q.period != "none" else []) + [
+        pa.field("group", pa.string()),
+        *[pa.field(d, pa.string()) for d in dims],
+        pa.field("value", pa.float64()),
+    ]
+    return pa.schema(fields_).empty_table()

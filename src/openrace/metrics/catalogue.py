@@ -1,0 +1,178 @@
+"""The catalogue of named metrics: one place where every shown figure is defined.
+
+>>> from openrace.metrics.catalogue import load_catalogue
+>>> cat = load_catalogue()
+>>> "open_releases" in cat.names()
+True
+
+``cat.evaluate(name, store_or_engine, by=..., period=..., **options)`` returns the tidy
+Arrow table described in :mod:`openrace.metrics.base`; ``cat.has_data(name, store)`` says
+whether the store holds anything the metric is built from (else the report shows
+"no data yet — run ``openrace update ...``").
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from openrace.errors import QueryError, UsageError
+from openrace.metrics.base import ALL, Metric, Query, Tables
+
+#: Modules that define metrics; each registers its metrics on import. Modules that do not
+#: exist (yet) are skipped.
+METRIC_MODULES: tuple[str, ...] = (
+    "openrace.metrics.releases",
+    "openrace.metrics.openness",
+    "openrace.metrics.hub",
+    "openrace.metrics.research",
+)
+
+
+class Catalogue:
+    """Named metrics, in registration order."""
+
+    def __init__(self) -> None:
+        self._metrics: dict[str, Metric] = {}
+
+    def register(self, m: Metric) -> Metric:
+        """Add a metric; a second metric with the same name is an error."""
+        if m.name in self._metrics and self._metrics[m.name] is not m:
+            existing = self._metrics[m.name]
+            if existing.build.__qualname__ != m.build.__qualname__ or (
+                existing.build.__module__ != m.build.__module__
+            ):
+                raise ValueError(f"metric {m.name!r} is already defined")
+        self._metrics[m.name] = m
+        return m
+
+    def names(self) -> list[str]:
+        """Metric names in registration order."""
+        return list(self._metrics)
+
+    def __iter__(self) -> Iterator[Metric]:
+        return iter(self._metrics.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._metrics
+
+    def __len__(self) -> int:
+        return len(self._metrics)
+
+    def get(self, name: str) -> Metric:
+        """The metric called ``name``; unknown names raise :class:`UsageError` with hints."""
+        try:
+            return self._metrics[name]
+        except KeyError:
+            close = difflib.get_close_matches(name, self._metrics, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(
+                f"unknown metric {name!r}{hint} (`openrace metrics list` shows them all)"
+            ) from None
+
+    def expr(
+        self,
+        name: str,
+        tables: Tables,
+        by: str | None = None,
+        period: str | None = None,
+        **options: str,
+    ) -> tuple[Any, Query]:
+        """The metric's Ibis expression on ``tables`` and the validated query."""
+        m = self.get(name)
+        q = m.query(by=by, period=period, **options)
+        return m.build(tables, q), q
+
+    def evaluate(
+        self,
+        name: str,
+        source: Any,
+        by: str | None = None,
+        period: str | None = None,
+        **options: str,
+    ) -> pa.Table:
+        """Evaluate a metric on a store or engine; return the tidy, sorted Arrow table."""
+        from openrace.metrics.engine import as_tables
+
+        tables = as_tables(source)
+        m = self.get(name)
+        expr, q = self.expr(name, tables, by=by, period=period, **options)
+        try:
+            result = tables.execute(expr)
+        except UsageError:
+            raise
+        except Exception as exc:  # engine errors become one clear line
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise QueryError(f"metric {name} failed on {tables.name}: {first}") from exc
+        return normalise(result, q, m.dims)
+
+    def has_data(self, name: str, source: Any) -> bool:
+        """Whether the store holds any record this metric is built from."""
+        from openrace.metrics.engine import as_tables
+
+        tables = as_tables(source)
+        m = self.get(name)
+        if m.presence is not None:
+            value = tables.execute(m.presence(tables).name("n").as_table())
+            n = value.column(0)[0].as_py() if value.num_rows else 0
+            return bool(n)
+        q = m.query(
+            by="none" if "none" in m.by else None, period="none" if "none" in m.periods else None
+        )
+        return tables.execute(m.build(tables, q).limit(1)).num_rows > 0
+
+    def describe(self) -> list[dict[str, Any]]:
+        """One summary row per metric (for ``openrace metrics list``)."""
+        return [
+            {
+                "name": m.name,
+                "title": m.title,
+                "unit": m.unit,
+                "source": m.source,
+                "by": ",".join(m.by),
+                "periods": ",".join(m.periods),
+                "options": ",".join(o.name for o in m.options),
+            }
+            for m in self
+        ]
+
+
+def normalise(result: pa.Table, q: Query, dims: tuple[str, ...] | list[str] = ()) -> pa.Table:
+    """Cast to the contract's types (strings and a float ``value``), order the columns and
+    sort the rows, so that every engine gives byte-identical tables."""
+    cols = (["period"] if q.period != "none" else []) + ["group", *dims, "value"]
+    missing = [c for c in cols if c not in result.column_names]
+    if missing:
+        raise QueryError(f"metric result lacks column(s) {missing}")
+    arrays = []
+    for c in cols:
+        col = result.column(c)
+        arrays.append(pc.cast(col, pa.float64() if c == "value" else pa.string()))
+    table = pa.table(dict(zip(cols, arrays, strict=True)))
+    if q.by == "none" and table.num_rows:
+        table = table.set_column(
+            cols.index("group"), "group", pa.array([ALL] * table.num_rows, pa.string())
+        )
+    keys = [(c, "ascending") for c in cols if c != "value"]
+    return table.sort_by(keys) if keys and table.num_rows else table
+
+
+CATALOGUE = Catalogue()
+_loaded = False
+
+
+def load_catalogue() -> Catalogue:
+    """The catalogue with every metric module imported (modules not yet written are skipped)."""
+    global _loaded
+    if not _loaded:
+        for mod in METRIC_MODULES:
+            if importlib.util.find_spec(mod) is not None:
+                importlib.import_module(mod)
+        _loaded = True
+    return CATALOGUE

@@ -1,0 +1,230 @@
+"""Release metrics over the registry's notable releases.
+
+A release is an artifact of kind ``release`` (source ``registry``) with ``registry``
+attributions to its organisations (weight 1/n for n organisations). Its country is, by
+default, the country of the organisation's ultimate owner (``country_rule=owner``), or the
+organisation's own location (``country_rule=location``). "Open" means open weights
+(``access = 'open-weights'``); API-only and unreleased models are "closed".
+
+Whole counting counts a release once in every group it is attributed to (a US–Chinese
+joint release counts 1 for each country; two Chinese organisations' release counts 1 for
+China); fractional counting splits it by the attribution weights.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from openrace.metrics.base import (
+    ALL,
+    COUNTING,
+    COUNTRY_RULE,
+    ORG_LEVEL,
+    Query,
+    Tables,
+    metric,
+    period_of,
+    tidy,
+)
+
+RELEASE_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL)
+OPEN_ACCESS = "open-weights"
+RELEASE_PERIODS = ("year", "quarter", "month", "none")
+RELEASE_BY = ("country", "org", "sector", "none")
+RELEASE_CAVEATS = (
+    "Releases are the curated registry's notable releases, not every model published.",
+    "A release's date is its announcement date; some are known to the month only.",
+)
+
+
+def has_releases(t: Tables) -> Any:
+    a = t.table("artifacts")
+    return a.filter(a.kind == "release").count()
+
+
+def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
+    """One row per (period, group, release, dims) with the release's summed weight in the
+    group, ``is_open`` and ``is_osaid`` (1/0). The building block of every release metric."""
+    a = t.table("artifacts")
+    a = a.filter(a.kind == "release").select(
+        "artifact_id", "created", "access", "license_class", "modality", "mof_class", "osaid"
+    )
+    at = t.table("attributions")
+    at = at.filter(at.method == "registry").select(
+        "artifact_id", "org_id", att_country=at.country, weight=at.weight
+    )
+    o = _orgs(t)
+    j = a.join(at, "artifact_id").left_join(o, at.org_id == o.org_key)
+    if q.by == "country":
+        if q.opt("country_rule") == "owner":
+            group = j.owner_country.coalesce(j.att_country)
+        else:
+            group = j.att_country.coalesce(j.org_country)
+    elif q.by == "org":
+        group = j.root_org.coalesce(j.org_id) if q.opt("org_level") == "root" else j.org_id
+    elif q.by == "sector":
+        group = j.sector
+    else:
+        group = ibis.literal(ALL)
+    cols: dict[str, Any] = {
+        "group": group.cast("string"),
+        "artifact_id": j.artifact_id,
+        "weight": j.weight,
+        "is_open": (j.access == OPEN_ACCESS).cast("int64"),
+        "is_osaid": j.osaid.fill_null(False).cast("int64"),
+    }
+    if q.period != "none":
+        cols["period"] = period_of(j.created, q.period)
+    for d in dims:
+        if d == "access":
+            cols["access"] = ibis.ifelse(j.access == OPEN_ACCESS, "open", "closed")
+        elif d == "license_class":
+            cols["license_class"] = j.license_class.coalesce("unknown")
+        elif d == "mof_class":
+            cols["mof_class"] = ibis.literal("Class ") + j.mof_class
+            cols["mof_class"] = cols["mof_class"].coalesce("ungraded")
+        else:
+            cols[d] = j[d].cast("string")
+    rows = j.select(**cols).filter(ibis._.group.notnull())
+    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id", *dims]
+    return rows.group_by(keys).aggregate(
+        weight=rows.weight.sum(), is_open=rows.is_open.max(), is_osaid=rows.is_osaid.max()
+    )
+
+
+def _orgs(t: Tables) -> Any:
+    o = t.table("organizations")
+    return o.select(
+        org_key=o.id,
+        owner_country=o.owner_country,
+        root_org=o.root_org,
+        sector=o.sector,
+        org_country=o.country,
+    )
+
+
+def count_value(u: Any, q: Query, *, open_only: bool = False) -> Any:
+    """Whole: number of releases; fractional: sum of weights."""
+    if q.opt("counting") == "whole":
+        return u.is_open.cast("float64").sum() if open_only else u.count().cast("float64")
+    return (u.weight * u.is_open).sum() if open_only else u.weight.sum()
+
+
+def group_keys(q: Query, dims: tuple[str, ...] = ()) -> list[str]:
+    return (["period"] if q.period != "none" else []) + ["group", *dims]
+
+
+@metric(
+    name="releases",
+    title="Notable releases, open and closed",
+    description="Notable model releases in the registry per period, split into open "
+    "(open weights) and closed (API-only or unreleased).",
+    unit="releases",
+    source="registry",
+    by=RELEASE_BY,
+    periods=RELEASE_PERIODS,
+    options=RELEASE_OPTIONS,
+    dims=("access",),
+    presence=has_releases,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
+def releases(t: Tables, q: Query) -> Any:
+    """Releases per (period, group, access)."""
+    dims = ("access",)
+    u = release_units(t, q, dims)
+    return tidy(u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q)), q, dims)
+
+
+@metric(
+    name="open_releases",
+    title="Notable open-weight releases",
+    description="Notable model releases with downloadable weights, per period.",
+    unit="releases",
+    source="registry",
+    by=RELEASE_BY,
+    periods=RELEASE_PERIODS,
+    options=RELEASE_OPTIONS,
+    presence=has_releases,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
+def open_releases(t: Tables, q: Query) -> Any:
+    """Open-weight releases per (period, group)."""
+    u = release_units(t, q)
+    u = u.filter(u.is_open == 1)
+    return tidy(u.group_by(group_keys(q)).aggregate(value=count_value(u, q)), q)
+
+
+@metric(
+    name="open_share",
+    title="Open share of notable releases",
+    description="The share of a group's notable releases that have open weights.",
+    unit="share",
+    source="registry",
+    by=RELEASE_BY,
+    periods=RELEASE_PERIODS,
+    options=RELEASE_OPTIONS,
+    presence=has_releases,
+    additive=False,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
+def open_share(t: Tables, q: Query) -> Any:
+    """Open releases / all releases per (period, group), between 0 and 1."""
+    u = release_units(t, q)
+    if q.opt("counting") == "whole":
+        value = u.is_open.cast("float64").sum() / u.count().cast("float64")
+    else:
+        value = (u.weight * u.is_open).sum() / u.weight.sum()
+    return tidy(u.group_by(group_keys(q)).aggregate(value=value), q)
+
+
+@metric(
+    name="release_licenses",
+    title="Notable releases by licence class",
+    description="Notable releases per licence class (osi, open-restricted, non-commercial, "
+    "research-only, closed, unknown).",
+    unit="releases",
+    source="registry",
+    by=RELEASE_BY,
+    periods=("year", "none", "quarter"),
+    options=RELEASE_OPTIONS,
+    dims=("license_class",),
+    presence=has_releases,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
+def release_licenses(t: Tables, q: Query) -> Any:
+    """Releases per (period, group, licence class)."""
+    dims = ("license_class",)
+    u = release_units(t, q, dims)
+    return tidy(u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q)), q, dims)
+
+
+@metric(
+    name="leading_orgs",
+    title="Leading organisations by notable releases",
+    description="Notable releases per organisation, open and closed, with the "
+    "organisation's name and country.",
+    unit="releases",
+    source="registry",
+    by=("org",),
+    periods=("none", "year"),
+    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
+    dims=("name", "country", "access"),
+    presence=has_releases,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
+def leading_orgs(t: Tables, q: Query) -> Any:
+    """Releases per (period, organisation, access) with the organisation's name and country."""
+    u = release_units(t, q, ("access",))
+    agg = u.group_by(group_keys(q, ("access",))).aggregate(value=count_value(u, q))
+    o = t.table("organizations")
+    rule = o.owner_country if q.opt("country_rule") == "owner" else o.country
+    names = o.select(org_key=o.id, name=o.name, country=rule)
+    j = agg.left_join(names, agg.group == names.org_key)
+    return tidy(j, q, ("name", "country", "access"))

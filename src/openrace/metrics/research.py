@@ -1,0 +1,351 @@
+"""Research metrics over OpenAlex: AI papers by country, the top-cited share, company
+papers, US–China co-authorship.
+
+Two kinds of data feed them (see :mod:`openrace.harvest.openalex`):
+
+- ``aggregates`` — per-country counts of AI works per year from OpenAlex ``group_by``
+  queries: whole counting (a work with authors in two countries counts once for each),
+  over *every* AI work OpenAlex knows; split by institution type (``segment``: a work is
+  in the ``company`` segment when any author has a company affiliation — OpenAlex matches
+  the type and the country filters independently, so a US–Chinese paper with a US company
+  author counts as a "company" paper for China too);
+- the top-cited works of each year with their authorships (``artifacts`` of kind
+  ``work``, ``affiliation`` attributions, the ``cited_rank`` observation): whole or
+  fractional counting, by the affiliation's location or by the registry owner's country.
+
+The latest harvest of each figure is used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from openrace.harvest.openalex import PAIR, WORLD, measure_name, rank_metric
+from openrace.metrics.base import ALL, COUNTING, Option, Query, Tables, metric, period_of, tidy
+from openrace.sources.openalex import DEFAULT_SELECTION, SEGMENTS, SELECTIONS
+
+SOURCE = "openalex"
+UPDATE = "openrace update openalex"
+
+SELECTION = Option(
+    "selection", tuple(SELECTIONS), DEFAULT_SELECTION,
+    "; ".join(f"{k}: {v[1]}" for k, v in SELECTIONS.items()),
+)
+SEGMENT = Option(
+    "segment", tuple(SEGMENTS), "all",
+    "all: every AI work; company / education / other: works with at least one author "
+    "affiliated to an institution of that type (other: government, facility, nonprofit, "
+    "healthcare, archive, funder)",
+)
+PAPER_COUNTRY_RULE = Option(
+    "country_rule", ("location", "owner"), "location",
+    "location: the country of the author's institution (the bibliometric convention); "
+    "owner: for institutions linked to the registry, the country of the organisation's "
+    "ultimate owner (a Microsoft lab in Beijing counts for the US)",
+)
+TIER = Option(
+    "tier", ("top-n", "top-100", "top-1pct"), "top-n",
+    "top-n: every harvested top-cited work (the N most cited per year, `--top`); top-100: "
+    "the 100 most cited per year; top-1pct: the most cited 1 % of the year's AI works "
+    "(complete only when N covers it)",
+)
+INSTITUTIONS = Option(
+    "institutions", ("any", "company", "education", "other"), "any",
+    "any: every affiliation; company / education / other: only affiliations to "
+    "institutions of that OpenAlex type (fractional: the share of the authorship they hold)",
+)
+
+_AGG_CAVEATS = (
+    "AI works are selected by OpenAlex's topic classifier (subfield 1702, Artificial "
+    "Intelligence); a broader selection is an option.",
+    "Whole counting: a work with authors in several countries counts once for each.",
+    "The latest year is incomplete: OpenAlex keeps adding works and citations.",
+)
+_TOP_CAVEATS = (
+    "Citations favour older works: compare works of the same year only.",
+    "By sector: the registry's sector of institutions linked to a registry organisation "
+    "(sector_rule=institution-type also gives the others one from their OpenAlex type).",
+    "Top-cited works are ranked by OpenAlex's cited_by_count at harvest time.",
+    "An author's share is split between their institutions; authors without an "
+    "affiliation leave their share unattributed.",
+)
+_TYPES = ("company", "education")
+
+
+def _has_aggregates(t: Tables) -> Any:
+    """Aggregates of the default selection (what the metrics show by default)."""
+    a = t.table("aggregates")
+    return a.filter((a.source == SOURCE) & (a.measure == measure_name(DEFAULT_SELECTION))).count()
+
+
+def _has_works(t: Tables) -> Any:
+    """Ranked top-cited works of the default selection."""
+    o = t.table("observations")
+    return o.filter(o.metric == rank_metric(DEFAULT_SELECTION)).count()
+
+
+def _latest_aggregates(t: Tables, measure: str, segment: str | None = None) -> Any:
+    """(period, country, segment, value) of the latest run of each figure."""
+    a = t.table("aggregates")
+    a = a.filter((a.source == SOURCE) & (a.measure == measure))
+    if segment is not None:
+        a = a.filter(a.segment == segment)
+    return a.group_by(["period", "country", "segment"]).aggregate(
+        value=a.value.argmax(a.run_id))
+
+
+def _by_country(rows: Any, q: Query) -> Any:
+    if q.by == "none":
+        rows = rows.filter(rows.country == WORLD).mutate(group=ibis.literal(ALL))
+    else:
+        rows = rows.filter(rows.country != WORLD).mutate(group=rows.country)
+    if q.period == "none":
+        return rows.group_by("group").aggregate(value=rows.value.sum())
+    return rows.select("period", "group", "value")
+
+
+@metric(
+    name="ai_papers",
+    title="AI papers",
+    description="AI works per country and publication year, from OpenAlex's group-by "
+    "counts over every AI work (whole counting), optionally only works with a company, "
+    "education or other-institution author.",
+    unit="works",
+    source="openalex",
+    by=("country", "none"),
+    periods=("year", "none"),
+    options=(SELECTION, SEGMENT),
+    presence=_has_aggregates,
+    update_command=UPDATE,
+    caveats=_AGG_CAVEATS,
+)
+def ai_papers(t: Tables, q: Query) -> Any:
+    """AI works per (year, country)."""
+    rows = _latest_aggregates(t, measure_name(q.opt("selection")), q.opt("segment"))
+    return tidy(_by_country(rows, q), q)
+
+
+@metric(
+    name="ai_papers_share",
+    title="Share of the world's AI papers",
+    description="A country's AI works as a share of all AI works of the year (whole "
+    "counting: shares of co-authoring countries overlap, so they add up to more than 1).",
+    unit="share",
+    source="openalex",
+    by=("country",),
+    periods=("year",),
+    options=(SELECTION, SEGMENT),
+    presence=_has_aggregates,
+    additive=False,
+    update_command=UPDATE,
+    caveats=_AGG_CAVEATS,
+)
+def ai_papers_share(t: Tables, q: Query) -> Any:
+    """Country / world AI works per year."""
+    rows = _latest_aggregates(t, measure_name(q.opt("selection")), q.opt("segment"))
+    world = rows.filter(rows.country == WORLD).select(w_period="period", world="value")
+    c = rows.filter(rows.country != WORLD)
+    j = c.join(world, c.period == world.w_period)
+    j = j.filter(j.world > 0)
+    return tidy(j.select(period=j.period, group=j.country, value=j.value / j.world), q)
+
+
+@metric(
+    name="coauthored_share",
+    title="US–China co-authored share",
+    description="AI works with authors in both the United States and China, as a share of "
+    "each country's AI works of the year.",
+    unit="share",
+    source="openalex",
+    by=("country",),
+    periods=("year",),
+    options=(SELECTION,),
+    presence=_has_aggregates,
+    additive=False,
+    update_command=UPDATE,
+    caveats=_AGG_CAVEATS,
+)
+def coauthored_share(t: Tables, q: Query) -> Any:
+    """Co-authored works / the country's works, per year, for the US and China."""
+    m = measure_name(q.opt("selection"))
+    pair = _latest_aggregates(t, f"{m}_coauthored")
+    pair = pair.filter(pair.country.isin(list(PAIR))).select(
+        p_period="period", p_country="country", pair="value")
+    own = _latest_aggregates(t, m, "all")
+    j = own.join(pair, (own.period == pair.p_period) & (own.country == pair.p_country))
+    j = j.filter(j.value > 0)
+    return tidy(j.select(period=j.period, group=j.country, value=j.pair / j.value), q)
+
+
+@metric(
+    name="coauthored_papers",
+    title="US–China co-authored AI papers",
+    description="AI works with authors in both the United States and China, per year.",
+    unit="works",
+    source="openalex",
+    by=("none",),
+    periods=("year", "none"),
+    options=(SELECTION,),
+    presence=_has_aggregates,
+    update_command=UPDATE,
+    caveats=_AGG_CAVEATS,
+)
+def coauthored_papers(t: Tables, q: Query) -> Any:
+    """Co-authored works per year."""
+    m = measure_name(q.opt("selection"))
+    pair = _latest_aggregates(t, f"{m}_coauthored")
+    rows = pair.filter(pair.country == PAIR[0]).mutate(group=ibis.literal(ALL))
+    if q.period == "none":
+        return tidy(rows.group_by("group").aggregate(value=rows.value.sum()), q)
+    return tidy(rows.select("period", "group", "value"), q)
+
+
+# -- top-cited works ----------------------------------------------------------------------
+
+
+def top_works(t: Tables, q: Query) -> Any:
+    """The top-cited works of the query's selection and tier: ``artifact_id``, ``created``,
+    ``year`` and ``rank`` (from the latest harvest that ranked the year)."""
+    sel = q.opt("selection")
+    o = t.table("observations")
+    o = o.filter(o.metric == rank_metric(sel)).select("artifact_id", "run_id", rank=o.value)
+    a = t.table("artifacts")
+    a = a.filter((a.source == SOURCE) & (a.kind == "work")).select(
+        "artifact_id", "created", year=a.created.year().cast("string"))
+    ranked = a.join(o, "artifact_id")
+    # a year's top list is the one of the latest harvest that ranked that year: works that
+    # have since dropped out of the top keep their old rank but are not counted
+    last = ranked.group_by("year").aggregate(last_run=ranked.run_id.max())
+    last = last.select(l_year="year", last_run="last_run")
+    w = ranked.join(last, (ranked.year == last.l_year) & (ranked.run_id == last.last_run))
+    w = w.select("artifact_id", "created", "year", "rank")
+    tier = q.opt("tier")
+    if tier == "top-100":
+        w = w.filter(w.rank <= 100)
+    elif tier == "top-1pct":
+        world = _latest_aggregates(t, measure_name(sel), "all")
+        world = world.filter(world.country == WORLD).select(
+            w_year="period", threshold=ibis.greatest((world.value * 0.01).ceil(), 1))
+        w = w.join(world, w.year == world.w_year)
+        w = w.filter(w.rank <= w.threshold).select("artifact_id", "created", "year", "rank")
+    return w
+
+
+def work_units(t: Tables, q: Query) -> Any:
+    """One row per (period, group, work) with the work's summed weight in the group."""
+    w = top_works(t, q)
+    at = t.table("attributions")
+    at = at.filter(at.method.isin(["affiliation", "unattributed"])).select(
+        "artifact_id", "org_id", "weight", "detail", att_country=at.country)
+    o = t.table("organizations")
+    o = o.select(org_key=o.id, owner_country=o.owner_country, sector=o.sector)
+    j = w.join(at, "artifact_id").left_join(o, at.org_id == o.org_key)
+    kind = q.opt("institutions")
+    detail = j.detail.coalesce("")
+    if kind in _TYPES:
+        j = j.filter(detail.startswith(f"{kind} "))
+    elif kind == "other":
+        j = j.filter(~detail.startswith("company ") & ~detail.startswith("education ")
+                     & ~detail.startswith("unknown ") & ~detail.startswith("country ")
+                     & (detail != "no affiliation"))
+    if q.by == "country":
+        group = (j.owner_country.coalesce(j.att_country) if q.opt("country_rule") == "owner"
+                 else j.att_country)
+    elif q.by == "org":
+        group = j.org_id
+    elif q.by == "sector":
+        group = (j.sector.coalesce(_type_sector(detail))
+                 if q.opt("sector_rule") == "institution-type" else j.sector)
+    else:
+        group = ibis.literal(ALL)
+    cols: dict[str, Any] = {"group": group.cast("string"), "artifact_id": j.artifact_id,
+                            "weight": j.weight}
+    if q.period != "none":
+        cols["period"] = period_of(j.created, q.period)
+    rows = j.select(**cols).filter(ibis._.group.notnull())
+    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id"]
+    return rows.group_by(keys).aggregate(weight=rows.weight.sum())
+
+
+#: OpenAlex institution types → registry sectors, for institutions not in the registry
+TYPE_SECTORS: dict[str, str] = {
+    "company": "industry", "education": "academia", "government": "government",
+    "facility": "government", "nonprofit": "nonprofit", "healthcare": "nonprofit",
+    "archive": "nonprofit", "funder": "nonprofit",
+}
+
+
+def _type_sector(detail: Any) -> Any:
+    """The sector of an affiliation from its institution type (``detail``'s first word)."""
+    return ibis.cases(*[(detail.startswith(f"{t} "), s) for t, s in TYPE_SECTORS.items()],
+                      else_=ibis.null("string"))
+
+
+def _count(u: Any, q: Query) -> Any:
+    return u.count().cast("float64") if q.opt("counting") == "whole" else u.weight.sum()
+
+
+SECTOR_RULE = Option(
+    "sector_rule", ("registry", "institution-type"), "registry",
+    "registry: only institutions linked to a registry organisation have a sector; "
+    "institution-type: the others get one from their OpenAlex type (company: industry; "
+    "education: academia; government, facility: government; nonprofit, healthcare, "
+    "archive, funder: nonprofit)",
+)
+_TOP_OPTIONS = (SELECTION, TIER, COUNTING, PAPER_COUNTRY_RULE, INSTITUTIONS, SECTOR_RULE)
+
+
+@metric(
+    name="top_cited_papers",
+    title="Top-cited AI papers",
+    description="The most-cited AI works of each year attributed to countries or "
+    "organisations through their authors' affiliations.",
+    unit="works",
+    source="openalex",
+    by=("country", "org", "sector", "none"),
+    periods=("year", "none"),
+    options=_TOP_OPTIONS,
+    presence=_has_works,
+    update_command=UPDATE,
+    caveats=_TOP_CAVEATS,
+)
+def top_cited_papers(t: Tables, q: Query) -> Any:
+    """Top-cited works per (year, group): whole count or fractional sum."""
+    u = work_units(t, q)
+    keys = (["period"] if q.period != "none" else []) + ["group"]
+    return tidy(u.group_by(keys).aggregate(value=_count(u, q)), q)
+
+
+@metric(
+    name="top_cited_share",
+    title="Share of the top-cited AI papers",
+    description="A group's share of the most-cited AI works of each year: works with an "
+    "author there (whole counting) or the share of the authorship it holds (fractional), "
+    "divided by the number of top-cited works.",
+    unit="share",
+    source="openalex",
+    by=("country", "org", "sector"),
+    periods=("year", "none"),
+    options=_TOP_OPTIONS,
+    presence=_has_works,
+    additive=False,
+    update_command=UPDATE,
+    caveats=_TOP_CAVEATS,
+)
+def top_cited_share(t: Tables, q: Query) -> Any:
+    """Top-cited works of the group / all top-cited works, per year."""
+    u = work_units(t, q)
+    keys = (["period"] if q.period != "none" else []) + ["group"]
+    num = u.group_by(keys).aggregate(value=_count(u, q))
+    w = top_works(t, q)
+    if q.period != "none":
+        w = w.mutate(period=period_of(w.created, q.period))
+        den = w.group_by("period").aggregate(n=w.count())
+        den = den.select(d_period="period", n="n")
+        j = num.join(den, num.period == den.d_period)
+    else:
+        den = w.aggregate(n=w.count())
+        j = num.cross_join(den)
+    return tidy(j.mutate(value=j.value / j.n.cast("float64")), q)

@@ -1,0 +1,278 @@
+"""Research: AI papers by country, the top-cited share, company papers, US–China
+co-authorship (OpenAlex)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from openrace.report import charts
+from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
+from openrace.report.sections import Chart, Section, Table, no_data
+
+ID = "research"
+TITLE = "Research"
+US, CN = "US", "CN"
+TOP_COUNTRIES = 6
+UPDATE = "openrace update openalex"
+
+
+def _rows(table: pa.Table, keep: list[str] | None = None, suffix: str = "") -> list[dict]:
+    out = []
+    for r in table.to_pylist():
+        if keep is not None and r["group"] not in keep:
+            continue
+        out.append({"period": r["period"], "country": r["group"],
+                    "label": charts.country_name(r["group"]) + suffix, "value": r["value"]})
+    return out
+
+
+def top_countries(table: pa.Table, n: int = TOP_COUNTRIES) -> list[str]:
+    """The ``n`` countries with the largest totals (the US and China always included)."""
+    totals: dict[str, float] = {}
+    for r in table.to_pylist():
+        if r["group"]:
+            totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
+    keep = [c for c in (US, CN) if c in totals]
+    for c in sorted(totals, key=lambda c: (-totals[c], c)):
+        if len(keep) >= n:
+            break
+        if c not in keep:
+            keep.append(c)
+    return keep
+
+
+def full_year(ctx: ReportContext, table: pa.Table) -> str | None:
+    """The latest year in ``table`` that has ended (else the latest year)."""
+    years = sorted({p for p in table.column("period").to_pylist() if p and p.isdigit()})
+    if not years:
+        return None
+    done = [y for y in years if int(y) < ctx.now.year]
+    return done[-1] if done else years[-1]
+
+
+def value(table: pa.Table, group: str, period: str | None) -> float | None:
+    """The value of ``group`` in ``period`` (None if absent)."""
+    for r in table.to_pylist():
+        if r["group"] == group and r.get("period") == period:
+            return r["value"]
+    return None
+
+
+def first_ahead(table: pa.Table, a: str, b: str) -> str | None:
+    """The first period in which ``a``'s value reached ``b``'s (both present, above 0)."""
+    by: dict[str, dict[str, float]] = {}
+    for r in table.to_pylist():
+        by.setdefault(r["period"], {})[r["group"]] = r["value"]
+    for p in sorted(by):
+        va, vb = by[p].get(a, 0.0), by[p].get(b, 0.0)
+        if va > 0 and va >= vb:
+            return p
+    return None
+
+
+def build(ctx: ReportContext) -> Section:
+    """The Research section."""
+    has_agg = ctx.has_data("ai_papers")
+    has_top = ctx.has_data("top_cited_papers")
+    if not has_agg and not has_top:
+        return no_data(ID, TITLE, UPDATE, "The store holds no OpenAlex data.")
+    section = Section(id=ID, title=TITLE)
+    prose: list[str] = []
+    section.facts = [
+        ("AI works", "OpenAlex works whose primary topic is in subfield 1702 (Artificial "
+         "Intelligence); `--selection broad` counts any of a work's topics."),
+        ("Whole counting", "a work counts once for every country (or organisation) with an "
+         "author there."),
+        ("Fractional counting", "each author holds an equal share of a work, split equally "
+         "between their institutions; a work's shares sum to 1."),
+        ("Company paper", "a work with at least one author affiliated to an institution "
+         "OpenAlex types as a company."),
+    ]
+    if has_agg:
+        prose += _papers(ctx, section)
+    if has_top:
+        prose += _top_cited(ctx, section)
+    if has_agg:
+        prose += _coauthorship(ctx, section)
+    section.prose = prose
+    return section
+
+
+def _papers(ctx: ReportContext, section: Section) -> list[str]:
+    papers = ctx.metric("ai_papers", by="country", period="year")
+    top = top_countries(papers)
+    definition = ctx.definition("ai_papers")
+    caveats = list(definition["caveats"])
+    data = pa.Table.from_pylist(_rows(papers, top))
+    year = full_year(ctx, papers)
+    us, cn = value(papers, US, year), value(papers, CN, year)
+    world = ctx.metric("ai_papers", by="none", period="year")
+    w = value(world, "all", year)
+    ahead = first_ahead(papers, CN, US)
+    coverage = (f"Every AI work OpenAlex lists, {papers.column('period').to_pylist()[0]}–"
+                f"{papers.column('period').to_pylist()[-1]}, counted by OpenAlex's group-by; "
+                f"{fmt_int(w)} AI works in {year}." if papers.num_rows else "No works.")
+    section.charts.append(Chart(
+        name="ai-papers-by-country",
+        title="AI papers per year, by country (whole counting)",
+        spec=charts.lines(data, y_title="AI works", x_title="Year"),
+        data=data,
+        definition=definition["description"],
+        coverage=coverage,
+        caveats=caveats,
+        alt_text=f"Lines of AI works per year for {len(top)} countries. In {year}, "
+                 f"China {fmt_int(cn)}, the United States {fmt_int(us)}.",
+        metric="ai_papers",
+        country_field="country",
+        period_field="period",
+    ))
+    company = ctx.metric("ai_papers", by="country", period="year", segment="company")
+    cdata = pa.Table.from_pylist(_rows(company, top))
+    cus, ccn = value(company, US, year), value(company, CN, year)
+    section.charts.append(Chart(
+        name="company-ai-papers",
+        title="AI papers with a company author, per year, by country",
+        spec=charts.lines(cdata, y_title="AI works with a company author", x_title="Year"),
+        data=cdata,
+        definition=definition["description"] + " Only works with at least one author "
+        "affiliated to a company.",
+        coverage=coverage,
+        caveats=[*caveats, "OpenAlex matches the company filter and the country "
+                 "independently: a work counts for a country when it has a company author "
+                 "and an author in that country, not necessarily the same one."],
+        alt_text=f"Lines of AI works with a company author. In {year}, China "
+                 f"{fmt_int(ccn)}, the United States {fmt_int(cus)}.",
+        metric="ai_papers",
+        country_field="country",
+        period_field="period",
+    ))
+    if year and cn is not None and us is not None:
+        ctx.add_headline(Headline(
+            label=f"AI papers with a Chinese author (US: {fmt_int(us)})",
+            value=fmt_int(cn), date=f"publication year {year}", priority=40))
+    out = [
+        f"In {year}, OpenAlex lists {fmt_int(w)} AI works. {fmt_int(cn)} have an author in "
+        f"China and {fmt_int(us)} an author in the United States (whole counting)."
+    ]
+    out.append(f"China's yearly count first reached the United States' in {ahead}." if ahead
+               else "In no year has China's count reached the United States'.")
+    out.append(f"Counting only works with a company author: China {fmt_int(ccn)}, the "
+               f"United States {fmt_int(cus)} in {year}.")
+    return out
+
+
+def _top_cited(ctx: ReportContext, section: Section) -> list[str]:
+    whole = ctx.metric("top_cited_share", by="country", period="year")
+    frac = ctx.metric("top_cited_share", by="country", period="year", counting="fractional")
+    definition = ctx.definition("top_cited_share")
+    caveats = list(definition["caveats"])
+    counts = ctx.metric("top_cited_papers", by="none", period="year")
+    n_works = sum(r["value"] for r in counts.to_pylist())
+    per_year = max((r["value"] for r in counts.to_pylist()), default=0)
+    coverage = (f"The {fmt_int(per_year)} most-cited AI works of each year "
+                f"({fmt_int(n_works)} works), with every author's affiliations.")
+    data = pa.Table.from_pylist(
+        _rows(whole, [US, CN], " (whole)") + _rows(frac, [US, CN], " (fractional)"))
+    year = full_year(ctx, whole)
+    us_w, cn_w = value(whole, US, year), value(whole, CN, year)
+    us_f, cn_f = value(frac, US, year), value(frac, CN, year)
+    section.charts.append(Chart(
+        name="top-cited-share",
+        title="Share of the year's most-cited AI papers: China and the United States",
+        spec=charts.lines(data, y_title="Share of top-cited works", x_title="Year",
+                          y_format="%"),
+        data=data,
+        definition=definition["description"],
+        coverage=coverage,
+        caveats=caveats,
+        alt_text=f"Four lines. In {year}, the United States had an author on "
+                 f"{fmt_pct(us_w)} of the top-cited AI works and China on {fmt_pct(cn_w)}; "
+                 f"fractional shares {fmt_pct(us_f)} and {fmt_pct(cn_f)}.",
+        metric="top_cited_share",
+        country_field="country",
+        period_field="period",
+    ))
+    comp = ctx.metric("top_cited_papers", by="country", period="year",
+                      institutions="company")
+    top = top_countries(comp)
+    cdata = pa.Table.from_pylist(_rows(comp, top))
+    cus, ccn = value(comp, US, year), value(comp, CN, year)
+    section.charts.append(Chart(
+        name="company-top-cited",
+        title="Most-cited AI papers with an author at a company in the country",
+        spec=charts.lines(cdata, y_title="Top-cited works", x_title="Year"),
+        data=cdata,
+        definition=ctx.definition("top_cited_papers")["description"] + " Only company "
+        "affiliations count, by the company institution's own country.",
+        coverage=coverage,
+        caveats=caveats,
+        alt_text=f"Lines per country. In {year}, {fmt_int(ccn)} top-cited works had an "
+                 f"author at a company in China, {fmt_int(cus)} at a company in the "
+                 "United States.",
+        metric="top_cited_papers",
+        country_field="country",
+        period_field="period",
+    ))
+    section.tables.append(Table(
+        name="top-cited-works",
+        title="The most-cited AI works",
+        caption="The harvested top-cited works, most cited first; countries and registry "
+                "organisations of their authors.",
+        data=_papers_table(ctx, year),
+        period_field="year",
+        limit=30,
+    ))
+    if year and cn_f is not None and us_f is not None:
+        ctx.add_headline(Headline(
+            label=f"fractional share of the top-cited AI papers held by China "
+                  f"(US: {fmt_pct(us_f)})",
+            value=fmt_pct(cn_f), date=f"publication year {year}", priority=45))
+    return [
+        f"Of the {fmt_int(per_year)} most-cited AI works of {year}, {fmt_pct(us_w)} have an "
+        f"author in the United States and {fmt_pct(cn_w)} an author in China. Counting "
+        f"fractions of authorship instead, the United States holds {fmt_pct(us_f)} and "
+        f"China {fmt_pct(cn_f)}.",
+        f"Works with an author at a company: {fmt_int(ccn)} in China and {fmt_int(cus)} in "
+        f"the United States among {year}'s most-cited.",
+    ]
+
+
+def _coauthorship(ctx: ReportContext, section: Section) -> list[str]:
+    share = ctx.metric("coauthored_share", by="country", period="year")
+    if not share.num_rows:
+        return []
+    data = pa.Table.from_pylist(_rows(share))
+    year = full_year(ctx, share)
+    us, cn = value(share, US, year), value(share, CN, year)
+    pairs = ctx.metric("coauthored_papers", by="none", period="year")
+    n = value(pairs, "all", year)
+    section.charts.append(Chart(
+        name="us-china-coauthored",
+        title="US–China co-authored AI papers, as a share of each country's AI papers",
+        spec=charts.lines(data, y_title="Co-authored share", x_title="Year", y_format="%"),
+        data=data,
+        definition=ctx.definition("coauthored_share")["description"],
+        coverage="Every AI work OpenAlex lists with authors in both countries.",
+        caveats=list(ctx.definition("coauthored_share")["caveats"]),
+        alt_text=f"Two lines. In {year}, {fmt_pct(us, 1)} of US AI works and "
+                 f"{fmt_pct(cn, 1)} of China's had authors in both countries.",
+        metric="coauthored_share",
+        country_field="country",
+        period_field="period",
+    ))
+    return [f"In {year}, {fmt_int(n)} AI works had authors in both the United States and "
+            f"China: {fmt_pct(us, 1)} of the US's AI works and {fmt_pct(cn, 1)} of China's."]
+
+
+def _papers_table(ctx: ReportContext, year: str | None) -> pa.Table:
+    from openrace.paper_listings import papers
+
+    t = papers(ctx.store, sort="cited", limit=500)
+    keep = ["work_id", "title", "year", "cited_by_count", "rank", "countries",
+            "organisations", "company", "hub_models", "url"]
+    rows: list[dict[str, Any]] = t.select(keep).to_pylist()
+    for r in rows:
+        r["year"] = str(r["year"]) if r["year"] is not None else None
+    return pa.Table.from_pylist(rows) if rows else t.select(keep)

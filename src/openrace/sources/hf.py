@@ -1,0 +1,589 @@
+"""The Hugging Face Hub source: paged listings through ``huggingface_hub``, typed records.
+
+Requests go through the installed ``huggingface_hub`` client's HTTP layer
+(:func:`huggingface_hub.utils.http_backoff`, its shared session, its headers and
+``hf_raise_for_status``), against ``HF_ENDPOINT`` with ``HF_TOKEN``, exactly as
+``HfApi.list_models`` does; openrace walks the ``Link`` pages itself so that it can keep
+the cursor of every page and resume after a crash. On top of the client it
+
+- paces itself under the Hub's per-5-minute request policy (:class:`Pacer`), slowing
+  down further when the ``RateLimit`` headers say the window is nearly spent;
+- waits out a 429 as long as its ``Retry-After`` / ``RateLimit`` says (within a cap) and
+  gives up with :class:`~openrace.errors.RateLimitExhaustedError` when the Hub keeps
+  refusing (the next run resumes);
+- maps an unreachable server, a refused token, a 5xx that outlives the client's retries
+  and a malformed page to one :mod:`openrace.errors` exception each.
+
+:func:`parse_model` and :func:`parse_dataset` turn one raw API record into a
+:class:`HubRecord`, or raise :class:`BadRecord` (the harvester quarantines it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, get_args
+from urllib.parse import urlsplit
+
+from openrace.errors import (
+    AuthenticationError,
+    RateLimitExhaustedError,
+    SourceError,
+    SourceUnreachableError,
+    UsageError,
+)
+from openrace.sources import Page
+
+KINDS = ("model", "dataset")
+
+#: What openrace asks the Hub to return for each kind (filtered by what the installed
+#: client accepts, see :func:`expand_for`).
+WANTED_EXPAND: dict[str, tuple[str, ...]] = {
+    "model": (
+        "author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes",
+        "trendingScore", "tags", "pipeline_tag", "library_name", "gated", "cardData",
+        "safetensors", "childrenModelCount", "baseModels",
+    ),
+    "dataset": (
+        "author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes",
+        "trendingScore", "tags", "gated", "cardData", "description",
+    ),
+}
+
+#: Requests per 5-minute window of the Hub's API policy, per account type.
+PLANS: dict[str, int] = {"anonymous": 500, "free": 1000, "pro": 2500, "enterprise": 6000}
+WINDOW_SECONDS = 300.0
+#: Page size asked of the Hub (its maximum for listings).
+PAGE_SIZE = 1000
+RELATIONS = ("finetune", "adapter", "quantized", "merge")
+
+_ID_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+_REPO_ID = re.compile(rf"^(?:{_ID_PART}/)?{_ID_PART}$")
+
+
+def expand_for(kind: str) -> list[str]:
+    """The ``expand[]`` properties openrace wants for ``kind`` that the installed
+    ``huggingface_hub`` knows about."""
+    from huggingface_hub import hf_api
+
+    literal = hf_api.ExpandModelProperty_T if kind == "model" else hf_api.ExpandDatasetProperty_T
+    known = set(get_args(literal))
+    return [p for p in WANTED_EXPAND[kind] if p in known]
+
+
+def is_repo_id(value: Any) -> bool:
+    """Whether ``value`` is a well-formed Hub repository id (``namespace/name`` or legacy
+    ``name``)."""
+    return isinstance(value, str) and bool(_REPO_ID.match(value)) and ".." not in value
+
+
+# -- pacing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Pacer:
+    """Keep requests under ``limit`` per ``window`` seconds (0 = no pacing), and slow down
+    when the server's ``RateLimit`` header says few requests remain."""
+
+    limit: int
+    window: float = WINDOW_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _sent: deque[float] = field(default_factory=deque, repr=False)
+    _not_before: float = 0.0
+    slept: float = 0.0
+
+    def wait(self) -> None:
+        """Block until one more request fits the policy, then count it."""
+        now = self.clock()
+        delay = max(0.0, self._not_before - now)
+        if self.limit > 0:
+            while self._sent and self._sent[0] <= now - self.window:
+                self._sent.popleft()
+            if len(self._sent) >= self.limit:
+                delay = max(delay, self._sent[0] + self.window - now)
+        if delay > 0:
+            self.sleep(delay)
+            self.slept += delay
+            now = self.clock()
+        if self.limit > 0:
+            self._sent.append(now)
+
+    def observe(self, remaining: int | None, reset_in: float | None) -> None:
+        """Take the server's view of the window into account: with ``remaining`` requests
+        left for ``reset_in`` seconds, spread them out (none left: wait for the reset)."""
+        if remaining is None or reset_in is None:
+            return
+        now = self.clock()
+        if remaining <= 0:
+            self._not_before = max(self._not_before, now + reset_in)
+        elif self.limit and remaining < max(1, self.limit // 10):
+            self._not_before = max(self._not_before, now + reset_in / (remaining + 1))
+
+    def defer(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (a 429's ``Retry-After``)."""
+        self._not_before = max(self._not_before, self.clock() + seconds)
+
+
+# -- the client -------------------------------------------------------------------------------
+
+
+@dataclass
+class HubClient:
+    """Paged listings of the Hub through the ``huggingface_hub`` client.
+
+    ``retries`` / ``backoff`` are handed to the client's own retry of 5xx and network
+    errors; ``max_429`` 429s in a row (each waited out, up to ``max_wait`` seconds) end the
+    harvest with :class:`RateLimitExhaustedError`.
+    """
+
+    endpoint: str = "https://huggingface.co"
+    token: str | None = field(default=None, repr=False)
+    plan: str | None = None
+    requests_per_window: int | None = None
+    retries: int = 5
+    backoff: float = 1.0
+    max_429: int = 5
+    max_wait: float = WINDOW_SECONDS
+    timeout: float = 60.0
+    malformed_retries: int = 2
+    prefetch: bool = True
+    pacer: Pacer | None = None
+    name: str = "hf"
+    requests: int = 0
+    _hdrs: dict[str, str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.endpoint = self.endpoint.rstrip("/")
+        if self.pacer is None:
+            plan = self.plan or ("free" if self.token else "anonymous")
+            if self.requests_per_window is None and plan not in PLANS:
+                raise UsageError(f"unknown Hub plan {plan!r}; plans: {', '.join(PLANS)}")
+            limit = (self.requests_per_window if self.requests_per_window is not None
+                     else PLANS[plan])
+            self.pacer = Pacer(limit=limit)
+
+    def _headers(self) -> dict[str, str]:
+        if self._hdrs is None:
+            from huggingface_hub import HfApi
+
+            # token=False: never fall back to a token saved on this machine when none is given
+            self._hdrs = HfApi(endpoint=self.endpoint)._build_hf_headers(
+                token=self.token or False)
+        return self._hdrs
+
+    def first_url(self, kind: str, *, author: str | None = None, filter: str | None = None,
+                  search: str | None = None, page_size: int = PAGE_SIZE,
+                  sort: str = "createdAt") -> str:
+        """The URL of the first page of a listing, newest first."""
+        from urllib.parse import urlencode
+
+        params: list[tuple[str, Any]] = []
+        if author:
+            params.append(("author", author))
+        if filter:
+            params.append(("filter", filter))
+        if search:
+            params.append(("search", search))
+        params += [("sort", sort), ("direction", -1), ("limit", page_size)]
+        params += [("expand[]", p) for p in expand_for(kind)]
+        return f"/api/{kind}s?{urlencode(params)}"
+
+    def pages(self, kind: str, *, cursor: str | None = None, since: datetime | None = None,
+              **query: Any) -> Iterator[Page]:
+        """Yield the pages of a listing; ``cursor`` (a relative URL from a previous page's
+        ``next_cursor``) resumes it. With ``prefetch``, the next page is fetched while the
+        caller stores this one (at most one request ahead), unless the page already reaches
+        back before ``since`` (an incremental run stops there)."""
+        if kind not in KINDS:
+            raise SourceError(f"unknown Hub listing {kind!r}")
+        url: str = cursor or self.first_url(kind, **query)
+        if not self.prefetch:
+            page: Page | None = self._page(url)
+            while page is not None:
+                yield page
+                page = self._page(page.next_cursor) if page.next_cursor else None
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="openrace-hf") as pool:
+            ahead = pool.submit(self._page, url)
+            while ahead is not None:
+                page = ahead.result()
+                more = page.next_cursor and not (since and _reaches(page.items, since))
+                ahead = pool.submit(self._page, page.next_cursor) if more else None
+                try:
+                    yield page
+                except GeneratorExit:
+                    if ahead is not None:
+                        ahead.cancel()
+                    raise
+
+    def _page(self, url: str) -> Page:
+        """Fetch and decode one page (a malformed body is fetched again, then refused)."""
+        before = self.requests
+        for attempt in range(self.malformed_retries + 1):
+            response = self._get(url)
+            try:
+                items, junk = _page_items(response, url)
+                break
+            except SourceError:
+                if attempt == self.malformed_retries:
+                    raise
+        nxt = response.links.get("next", {}).get("url")
+        return Page(items=items, cursor=url, next_cursor=_relative(nxt) if nxt else None,
+                    requests=self.requests - before, junk=junk)
+
+    def _get(self, relative: str) -> Any:
+        import httpx2
+        from huggingface_hub.errors import HfHubHTTPError
+        from huggingface_hub.utils import hf_raise_for_status, http_backoff
+
+        assert self.pacer is not None
+        url = self.endpoint + relative
+        refused = 0
+        while True:
+            self.pacer.wait()
+            self.requests += 1
+            try:
+                r = http_backoff(
+                    "GET", url, headers=self._headers(), timeout=self.timeout,
+                    max_retries=self.retries, base_wait_time=self.backoff,
+                    max_wait_time=max(self.backoff * 8, self.backoff),
+                    retry_on_status_codes=(500, 502, 503, 504),
+                )
+            except (httpx2.ConnectError, httpx2.ConnectTimeout) as exc:
+                raise SourceUnreachableError(
+                    f"cannot reach the Hub at {self.endpoint} ({type(exc).__name__}); check "
+                    "HF_ENDPOINT and the network, then re-run to resume"
+                ) from None
+            except (httpx2.TimeoutException, httpx2.NetworkError,
+                    httpx2.RemoteProtocolError) as exc:
+                raise SourceUnreachableError(
+                    f"the Hub at {self.endpoint} stopped answering ({type(exc).__name__}); "
+                    "re-run to resume"
+                ) from None
+            except HfHubHTTPError as exc:  # a 5xx outlived the client's retries
+                raise _http_error(exc.response.status_code, self.endpoint) from None
+            self._observe(r.headers)
+            if r.status_code == 429:
+                refused += 1
+                wait = _wait_of(r.headers)
+                if refused > self.max_429 or wait > self.max_wait:
+                    raise RateLimitExhaustedError(
+                        f"the Hub keeps refusing requests (HTTP 429, retry after {wait:.0f}s); "
+                        "re-run later to resume where this run stopped"
+                    )
+                self.pacer.defer(wait)
+                continue
+            if r.status_code in (401, 403):
+                raise AuthenticationError(
+                    f"the Hub refused the request (HTTP {r.status_code}): check HF_TOKEN, or "
+                    "unset it to harvest anonymously"
+                )
+            try:
+                hf_raise_for_status(r)
+            except HfHubHTTPError:
+                raise _http_error(r.status_code, self.endpoint) from None
+            return r
+
+    def _observe(self, headers: Mapping[str, str]) -> None:
+        from huggingface_hub.utils import parse_ratelimit_headers
+
+        assert self.pacer is not None
+        try:
+            info = parse_ratelimit_headers(headers)
+        except (ValueError, TypeError):
+            info = None
+        if info is not None:
+            self.pacer.observe(info.remaining, float(info.reset_in_seconds))
+
+
+def _http_error(status: int, endpoint: str) -> SourceError:
+    return SourceError(f"the Hub at {endpoint} answered HTTP {status}; re-run to resume")
+
+
+def _wait_of(headers: Mapping[str, str]) -> float:
+    from huggingface_hub.utils import parse_ratelimit_headers
+
+    try:
+        info = parse_ratelimit_headers(headers)
+    except (ValueError, TypeError):
+        info = None
+    if info is not None and info.remaining == 0:
+        return float(info.reset_in_seconds)
+    value = headers.get("retry-after")
+    if value is not None and value.strip().isdigit():
+        return float(value.strip())
+    return 1.0
+
+
+def _reaches(items: list[Any], since: datetime) -> bool:
+    """Whether a page holds a record created before ``since``."""
+    for item in items:
+        try:
+            created = parse_time(item.get("createdAt"), "createdAt", None)
+        except BadRecord:
+            continue
+        if created is not None and created < since:
+            return True
+    return False
+
+
+def _relative(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _page_items(response: Any, url: str) -> tuple[list[Any], list[Any]]:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        raise SourceError(
+            f"the Hub sent a malformed page (not JSON) for {url[:200]}; re-run to resume"
+        ) from None
+    if not isinstance(body, list):
+        raise SourceError(f"the Hub sent a malformed page (not a list) for {url[:200]}")
+    items = [x for x in body if isinstance(x, dict)]
+    junk = [x for x in body if not isinstance(x, dict)]
+    return items, junk
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+class BadRecord(ValueError):
+    """A raw record that cannot be stored; ``key`` is its id if it has a usable one."""
+
+    def __init__(self, reason: str, key: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.key = key
+
+
+@dataclass
+class HubRecord:
+    """One model or dataset as openrace stores it."""
+
+    kind: str
+    id: str
+    author: str
+    created: datetime
+    modified: datetime | None = None
+    downloads_30d: float | None = None
+    downloads_all_time: float | None = None
+    likes: float | None = None
+    trending: float | None = None
+    children: float | None = None
+    tags: list[str] = field(default_factory=list)
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    gated: str | None = None
+    license: str | None = None
+    params: float | None = None
+    parents: list[tuple[str, str]] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    card_completeness: float | None = None
+    description: str | None = None
+
+    @property
+    def artifact_id(self) -> str:
+        """``hf:model:<id>`` / ``hf:dataset:<id>``."""
+        return f"hf:{self.kind}:{self.id}"
+
+    @property
+    def quantized(self) -> bool:
+        """Whether the repo is a quantisation of another model."""
+        return any(rel == "quantized" for _, rel in self.parents)
+
+
+def parse_time(value: Any, field_name: str, key: str | None) -> datetime | None:
+    """An ISO 8601 Hub timestamp as naive UTC; None stays None; garbage is a
+    :class:`BadRecord`."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRecord(f"{field_name} is not a date: {str(value)[:60]!r}", key)
+    try:
+        ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRecord(f"{field_name} is not a date: {value[:60]!r}", key) from None
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
+    if not 1990 <= ts.year <= 2100:
+        raise BadRecord(f"{field_name} out of range: {value[:60]!r}", key)
+    return ts
+
+
+def _number(value: Any, field_name: str, key: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise BadRecord(f"{field_name} is not a number: {str(value)[:60]!r}", key)
+    if value < 0:
+        raise BadRecord(f"{field_name} is negative: {value!r}", key)
+    return float(value)
+
+
+def _text(value: Any, limit: int = 200) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:limit]
+    return None
+
+
+def _str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _tag_values(tags: list[str], prefix: str) -> list[str]:
+    return [t[len(prefix):] for t in tags if t.startswith(prefix) and len(t) > len(prefix)]
+
+
+def lineage_of(repo_id: str, tags: list[str], card: Mapping[str, Any] | None,
+               base_models: Any = None) -> list[tuple[str, str]]:
+    """The (parent id, relation) pairs of a model. The Hub's ``base_model:*`` tags are its
+    own resolution of the card and win; only a model without such tags falls back on the
+    ``baseModels`` property, then the card's ``base_model`` / ``base_model_relation``.
+
+    >>> lineage_of("a/b", ["base_model:x/y", "base_model:quantized:x/y"], None)
+    [('x/y', 'quantized')]
+    """
+    typed: dict[str, str] = {}
+    plain: list[str] = []
+    for t in tags:
+        if not t.startswith("base_model:"):
+            continue
+        rest = t[len("base_model:"):]
+        if ":" in rest:
+            rel, pid = rest.split(":", 1)
+            relation = rel if rel in RELATIONS else "unknown"
+            if is_repo_id(pid) and pid != repo_id:
+                typed.setdefault(pid, relation)
+        elif is_repo_id(rest) and rest != repo_id:
+            plain.append(rest)
+    if typed or plain:
+        out = dict(typed)
+        for pid in plain:
+            out.setdefault(pid, "unknown")
+        return sorted(out.items())
+    fallback_rel = None
+    if isinstance(base_models, Mapping):
+        rel = base_models.get("relation")
+        fallback_rel = rel if rel in RELATIONS else None
+        base_models = base_models.get("models")
+    for b in base_models if isinstance(base_models, list) else []:
+        pid = b.get("id") if isinstance(b, Mapping) else b
+        if is_repo_id(pid) and pid != repo_id:
+            plain.append(pid)
+    if isinstance(card, Mapping):
+        rel = card.get("base_model_relation")
+        fallback_rel = fallback_rel or (rel if rel in RELATIONS else None)
+        if not plain:
+            plain = [b for b in _str_list(card.get("base_model"))
+                     if is_repo_id(b) and b != repo_id]
+    return sorted({pid: fallback_rel or "unknown" for pid in plain}.items())
+
+
+#: Card fields whose presence makes a dataset card complete (each counts equally).
+DATASET_CARD_FIELDS = ("license", "task_categories", "language", "size_categories",
+                       "pretty_name", "source_datasets", "configs")
+
+
+def _common(raw: Any, kind: str) -> tuple[str, dict[str, Any], list[str], dict[str, Any]]:
+    if not isinstance(raw, Mapping):
+        raise BadRecord("record is not an object")
+    rid = raw.get("id", raw.get("modelId"))
+    if rid is None:
+        raise BadRecord("missing id")
+    if not is_repo_id(rid):
+        raise BadRecord(f"malformed id {str(rid)[:80]!r}")
+    tags_raw = raw.get("tags", [])
+    if tags_raw is None:
+        tags_raw = []
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
+        raise BadRecord("tags is not a list of strings", rid)
+    tags = [t[:200] for t in tags_raw[:500]]
+    card = raw.get("cardData")
+    if card is not None and not isinstance(card, Mapping):
+        card = None
+    return rid, dict(raw), tags, dict(card or {})
+
+
+def parse_model(raw: Any) -> HubRecord:
+    """One ``/api/models`` record as a :class:`HubRecord` (or :class:`BadRecord`)."""
+    rid, r, tags, card = _common(raw, "model")
+    created = parse_time(r.get("createdAt"), "createdAt", rid)
+    if created is None:
+        raise BadRecord("missing createdAt", rid)
+    author = r.get("author") if isinstance(r.get("author"), str) else None
+    author = author or (rid.split("/")[0] if "/" in rid else rid)
+    licences = _tag_values(tags, "license:") or _str_list(card.get("license"))
+    params = None
+    st = r.get("safetensors")
+    if isinstance(st, Mapping):
+        params = _number(st.get("total"), "safetensors.total", rid)
+    gated = r.get("gated")
+    return HubRecord(
+        kind="model", id=rid, author=author[:96], created=created,
+        modified=parse_time(r.get("lastModified"), "lastModified", rid),
+        downloads_30d=_number(r.get("downloads"), "downloads", rid),
+        downloads_all_time=_number(r.get("downloadsAllTime"), "downloadsAllTime", rid),
+        likes=_number(r.get("likes"), "likes", rid),
+        trending=_number(r.get("trendingScore"), "trendingScore", rid),
+        children=_number(r.get("childrenModelCount"), "childrenModelCount", rid),
+        tags=tags, pipeline_tag=_text(r.get("pipeline_tag"), 80),
+        library_name=_text(r.get("library_name"), 80),
+        gated=str(gated) if isinstance(gated, str | bool) and gated else None,
+        license=licences[0][:80] if licences else None,
+        params=params,
+        parents=lineage_of(rid, tags, card, r.get("baseModels")),
+        languages=_tag_values(tags, "language:")[:50],
+    )
+
+
+def parse_dataset(raw: Any) -> HubRecord:
+    """One ``/api/datasets`` record as a :class:`HubRecord` (or :class:`BadRecord`)."""
+    rid, r, tags, card = _common(raw, "dataset")
+    created = parse_time(r.get("createdAt"), "createdAt", rid)
+    if created is None:
+        raise BadRecord("missing createdAt", rid)
+    author = r.get("author") if isinstance(r.get("author"), str) else None
+    author = author or (rid.split("/")[0] if "/" in rid else rid)
+    licences = _tag_values(tags, "license:") or _str_list(card.get("license"))
+    present = sum(1 for f in DATASET_CARD_FIELDS if card.get(f))
+    gated = r.get("gated")
+    return HubRecord(
+        kind="dataset", id=rid, author=author[:96], created=created,
+        modified=parse_time(r.get("lastModified"), "lastModified", rid),
+        downloads_30d=_number(r.get("downloads"), "downloads", rid),
+        downloads_all_time=_number(r.get("downloadsAllTime"), "downloadsAllTime", rid),
+        likes=_number(r.get("likes"), "likes", rid),
+        trending=_number(r.get("trendingScore"), "trendingScore", rid),
+        tags=tags,
+        gated=str(gated) if isinstance(gated, str | bool) and gated else None,
+        license=licences[0][:80] if licences else None,
+        tasks=(_tag_values(tags, "task_categories:")
+               or _str_list(card.get("task_categories")))[:20],
+        modalities=_tag_values(tags, "modality:")[:10],
+        languages=(_tag_values(tags, "language:") or _str_list(card.get("language")))[:50],
+        card_completeness=round(present / len(DATASET_CARD_FIELDS), 3),
+        description=_text(r.get("description"), 500),
+    )
+
+
+PARSERS: dict[str, Callable[[Any], HubRecord]] = {"model": parse_model, "dataset": parse_dataset}

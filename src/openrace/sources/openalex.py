@@ -1,0 +1,606 @@
+"""The OpenAlex source: group-by aggregates, cursor-paged works, typed work records.
+
+openrace speaks OpenAlex's HTTP API with ``httpx`` rather than through ``pyalex``:
+pyalex 0.21 builds every request URL with the fixed host ``api.openalex.org``
+(``BaseOpenAlex.url`` ignores ``config.openalex_url``) and mounts its retry adapter on
+``https://`` only, so it cannot be pointed at another server (a mirror, or the local test
+server) and it hides the ``Retry-After`` / rate-limit headers a harvester needs. The
+requests are the ones pyalex would send: ``/works`` with ``filter``, ``group_by``,
+``sort``, ``select``, ``per-page`` and ``cursor``.
+
+The client (:class:`OpenAlexClient`) is the one choke point for the network:
+
+- the API key (``OPENALEX_API_KEY``) goes in the ``api_key`` parameter and the contact
+  email in ``mailto``, as OpenAlex documents; neither ever appears in a message;
+- requests are paced under OpenAlex's per-second limit;
+- a 429 (or a 403 "rate limit") is waited out for its ``Retry-After`` and retried, a
+  5xx or a dropped connection is retried with exponential backoff (``tenacity``);
+- when the daily allowance is spent (``X-RateLimit-Remaining`` is zero, or the
+  server asks to wait longer than ``max_wait``) or 429s keep coming, the harvest stops
+  with :class:`~openrace.errors.RateLimitExhaustedError`; the next run resumes;
+- an unreachable server, a refused key, a rejected query and a malformed page each
+  become one :mod:`openrace.errors` exception.
+
+:func:`parse_work` turns one raw work into a :class:`WorkRecord` or raises
+:class:`BadRecord` (the harvester quarantines it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+)
+
+from openrace.errors import (
+    AuthenticationError,
+    RateLimitExhaustedError,
+    SourceError,
+    SourceUnreachableError,
+)
+from openrace.sources import Page
+
+#: Which works count as "AI". ``primary`` is the default; ``broad`` is the alternative a
+#: critic may prefer (any of a work's up-to-three topics in the subfield).
+SELECTIONS: dict[str, tuple[str, str]] = {
+    "primary": (
+        "primary_topic.subfield.id:1702",
+        "works whose primary topic is in OpenAlex subfield 1702 (Artificial Intelligence)",
+    ),
+    "broad": (
+        "topics.subfield.id:1702",
+        "works with any of their (up to three) topics in OpenAlex subfield 1702 "
+        "(Artificial Intelligence)",
+    ),
+}
+DEFAULT_SELECTION = "primary"
+
+#: Institution-type segments of the per-country series: the filter value of
+#: ``authorships.institutions.type`` (None = every work).
+SEGMENTS: dict[str, str | None] = {
+    "all": None,
+    "company": "company",
+    "education": "education",
+    "other": "government|facility|nonprofit|healthcare|archive|funder|other",
+}
+
+#: The fields asked for when harvesting works (``select``).
+WORK_FIELDS = (
+    "id", "doi", "display_name", "publication_year", "publication_date", "cited_by_count",
+    "authorships", "primary_topic", "type", "fwci", "ids",
+)
+PER_PAGE = 200
+#: OpenAlex allows 100 requests per second per user; openrace stays well below.
+REQUESTS_PER_SECOND = 50.0
+
+_WORK_ID = re.compile(r"^(?:https://openalex\.org/)?(W\d{1,12})$")
+_INST_ID = re.compile(r"^(?:https://openalex\.org/)?(I\d{1,12})$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_ARXIV_DOI = re.compile(r"^(?:https://doi\.org/)?10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def selection_filter(selection: str) -> str:
+    """The OpenAlex filter of an AI-works selection (``primary`` or ``broad``)."""
+    try:
+        return SELECTIONS[selection][0]
+    except KeyError:
+        raise SourceError(
+            f"unknown selection {selection!r}; selections: {', '.join(SELECTIONS)}"
+        ) from None
+
+
+def short_id(value: Any) -> str | None:
+    """``https://openalex.org/I123`` → ``I123`` (None for anything else)."""
+    if not isinstance(value, str):
+        return None
+    tail = value.rstrip("/").rsplit("/", 1)[-1]
+    return tail if re.fullmatch(r"[A-Z]\d{1,12}", tail) else None
+
+
+def country_key(value: Any) -> str | None:
+    """A group-by country key (``https://openalex.org/countries/US`` or ``US``) → ``US``."""
+    if not isinstance(value, str):
+        return None
+    tail = value.rstrip("/").rsplit("/", 1)[-1].upper()
+    return tail if _COUNTRY.match(tail) else None
+
+
+# -- the client -------------------------------------------------------------------------------
+
+
+class _Transient(Exception):
+    """A failure worth another try after ``delay`` seconds (None: exponential backoff)."""
+
+    def __init__(self, message: str, delay: float | None = None, *, rate_limited: bool = False):
+        super().__init__(message)
+        self.delay = delay
+        self.rate_limited = rate_limited
+
+
+@dataclass
+class OpenAlexClient:
+    """Requests to the OpenAlex API (or any server speaking it, such as a local one).
+
+    ``retries`` bounds the tries of one request through 5xx and dropped connections;
+    ``max_429`` 429s in a row, each waited out for its ``Retry-After`` (up to ``max_wait``
+    seconds), end the harvest with :class:`RateLimitExhaustedError`.
+    """
+
+    endpoint: str = "https://api.openalex.org"
+    api_key: str | None = field(default=None, repr=False)
+    email: str | None = None
+    retries: int = 5
+    backoff: float = 1.0
+    max_backoff: float = 60.0
+    max_429: int = 6
+    max_wait: float = 120.0
+    timeout: float = 60.0
+    requests_per_second: float = REQUESTS_PER_SECOND
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+    name: str = "openalex"
+    requests: int = 0
+    #: credits / USD remaining today, from the last response's rate-limit headers
+    remaining: float | None = None
+    _last: float = field(default=0.0, repr=False)
+    _client: httpx.Client | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.endpoint = self.endpoint.rstrip("/")
+        if not re.match(r"^https?://", self.endpoint):
+            raise SourceError(f"OpenAlex endpoint must be an http(s) URL, not {self.endpoint!r}")
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    @property
+    def http(self) -> httpx.Client:
+        """The shared HTTP session (created on first use)."""
+        if self._client is None:
+            from openrace import __version__
+
+            self._client = httpx.Client(
+                base_url=self.endpoint,
+                timeout=self.timeout,
+                transport=self.transport,
+                headers={"User-Agent": f"openrace/{__version__}"
+                         + (f" (mailto:{self.email})" if self.email else "")},
+                follow_redirects=True,
+            )
+        return self._client
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> OpenAlexClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _pace(self) -> None:
+        if self.requests_per_second <= 0:
+            return
+        gap = 1.0 / self.requests_per_second - (time.monotonic() - self._last)
+        if gap > 0:
+            self.sleep(gap)
+        self._last = time.monotonic()
+
+    def get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET ``path`` with ``params`` (key and email added) and return the JSON object,
+        retrying what is worth retrying."""
+        query = {k: v for k, v in params.items() if v is not None}
+        if self.api_key:
+            query["api_key"] = self.api_key
+        if self.email:
+            query["mailto"] = self.email
+        n429 = {"n": 0}
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _Transient) and exc.delay is not None:
+                return exc.delay
+            return min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
+
+        def give_up(state: RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _Transient) and exc.rate_limited:
+                n429["n"] += 1
+                return n429["n"] >= self.max_429
+            return state.attempt_number - n429["n"] >= self.retries
+
+        retrying = Retrying(
+            stop=give_up,
+            wait=wait,
+            retry=retry_if_exception_type(_Transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._once(path, query)
+        except _Transient as exc:
+            if exc.rate_limited:
+                raise RateLimitExhaustedError(
+                    f"OpenAlex kept answering 429 (too many requests) after {self.max_429} "
+                    "tries; what was harvested is kept: run the update again later to resume"
+                ) from None
+            raise SourceError(f"OpenAlex kept failing: {exc}") from None
+        raise SourceError("OpenAlex request was not attempted")  # pragma: no cover
+
+    def _once(self, path: str, query: Mapping[str, Any]) -> dict[str, Any]:
+        self._pace()
+        self.requests += 1
+        try:
+            r = self.http.get(path, params=query)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+            raise SourceUnreachableError(
+                f"cannot reach OpenAlex at {self.endpoint} ({_reason(exc)})"
+            ) from None
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise _Transient(f"connection to {self.endpoint} failed ({_reason(exc)})") from None
+        self._observe(r.headers)
+        status = r.status_code
+        if status == 429 or (status == 403 and "rate" in r.text[:500].lower()):
+            self._rate_limited(r)
+        if status >= 500:
+            raise _Transient(f"HTTP {status} from {self.endpoint}{path}")
+        if status in (401, 403):
+            raise AuthenticationError(
+                f"OpenAlex refused the request (HTTP {status}): "
+                + ("check OPENALEX_API_KEY" if self.api_key else
+                   "an API key is required: set OPENALEX_API_KEY (free at openalex.org)")
+            )
+        if status >= 400:
+            raise SourceError(f"OpenAlex rejected the query (HTTP {status}): {_message(r)}")
+        try:
+            body = r.json()
+        except (ValueError, UnicodeDecodeError):
+            raise SourceError(
+                f"OpenAlex sent a malformed page (not JSON) for {path}"
+            ) from None
+        if not isinstance(body, dict):
+            raise SourceError(f"OpenAlex sent a malformed page (not an object) for {path}")
+        return body
+
+    def _observe(self, headers: Mapping[str, str]) -> None:
+        for name in ("x-ratelimit-remaining", "x-ratelimit-remaining-usd"):
+            if name in headers:
+                with contextlib.suppress(ValueError):
+                    self.remaining = float(headers[name])
+
+    def _rate_limited(self, r: httpx.Response) -> None:
+        delay = retry_after(r.headers)
+        spent = self.remaining is not None and self.remaining <= 0
+        if spent or "daily" in r.text[:1000].lower() or (delay is not None
+                                                          and delay > self.max_wait):
+            when = f" (resets in about {_duration(delay)})" if delay else ""
+            raise RateLimitExhaustedError(
+                f"the OpenAlex daily allowance is spent{when}; what was harvested is kept: "
+                "run `openrace update openalex` again after the reset to resume"
+            )
+        raise _Transient("HTTP 429 (too many requests)", delay, rate_limited=True)
+
+    # -- listings --------------------------------------------------------------------------
+
+    def group_by(self, filter: str, key: str, *, per_page: int = PER_PAGE
+                 ) -> tuple[list[dict[str, Any]], int]:
+        """All groups of ``/works?filter=...&group_by=key`` (cursor-paged) and the
+        ``meta.count`` of the filtered works."""
+        groups: list[dict[str, Any]] = []
+        cursor: str | None = "*"
+        count = 0
+        pages = 0
+        while cursor:
+            body = self.get("/works", {"filter": filter, "group_by": key,
+                                       "per-page": per_page, "cursor": cursor})
+            meta = body.get("meta")
+            page = body.get("group_by")
+            if not isinstance(meta, dict) or not isinstance(page, list):
+                raise SourceError("OpenAlex sent a malformed group_by page (no meta/group_by)")
+            if pages == 0:
+                count = _int(meta.get("count"))
+            pages += 1
+            groups += [g for g in page if isinstance(g, dict)]
+            nxt = meta.get("next_cursor")
+            cursor = nxt if isinstance(nxt, str) and nxt and page and pages < 100 else None
+        return groups, count
+
+    def count(self, filter: str) -> int:
+        """``meta.count`` of ``/works?filter=...`` (one request)."""
+        body = self.get("/works", {"filter": filter, "per-page": 1, "select": "id"})
+        meta = body.get("meta")
+        if not isinstance(meta, dict):
+            raise SourceError("OpenAlex sent a malformed page (no meta)")
+        return _int(meta.get("count"))
+
+    def pages(self, kind: str, *, cursor: str | None = None, **query: Any) -> Iterator[Page]:
+        """Yield cursor pages of ``/works`` (``kind`` must be ``works``); ``query`` holds
+        ``filter``, ``sort``, ``select`` and ``per_page``. ``cursor`` resumes a listing."""
+        if kind != "works":
+            raise SourceError(f"unknown OpenAlex listing {kind!r}")
+        params = {
+            "filter": query.get("filter"),
+            "sort": query.get("sort"),
+            "select": query.get("select"),
+            "per-page": query.get("per_page", PER_PAGE),
+        }
+        current = cursor or "*"
+        while True:
+            before = self.requests
+            body = self.get("/works", {**params, "cursor": current})
+            meta = body.get("meta")
+            results = body.get("results")
+            if not isinstance(meta, dict) or not isinstance(results, list):
+                raise SourceError("OpenAlex sent a malformed page (no meta/results)")
+            items = [r for r in results if isinstance(r, dict)]
+            junk = [r for r in results if not isinstance(r, dict)]
+            nxt = meta.get("next_cursor")
+            nxt = nxt if isinstance(nxt, str) and nxt and results else None
+            yield Page(items=items, cursor=None if current == "*" else current,
+                       next_cursor=nxt, requests=self.requests - before, junk=junk)
+            if nxt is None:
+                return
+            current = nxt
+
+    def works_by_doi(self, dois: list[str], *, select: str | None = None
+                     ) -> list[dict[str, Any]]:
+        """The works with these DOIs (batches of 50, OpenAlex's OR syntax)."""
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(dois), 50):
+            batch = dois[i:i + 50]
+            body = self.get("/works", {"filter": "doi:" + "|".join(batch), "per-page": 50,
+                                       "select": select})
+            results = body.get("results")
+            if not isinstance(results, list):
+                raise SourceError("OpenAlex sent a malformed page (no results)")
+            out += [r for r in results if isinstance(r, dict)]
+        return out
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds asked by a ``Retry-After`` header (seconds or an HTTP date)."""
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
+    return max(0.0, (when - now).total_seconds())
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"api_key=[^&\s]+", "api_key=***", text)[:200]
+
+
+def _message(r: httpx.Response) -> str:
+    try:
+        body = r.json()
+        if isinstance(body, dict):
+            return str(body.get("message") or body.get("error") or "")[:300]
+    except ValueError:
+        pass
+    return r.text[:200].strip()
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SourceError(f"OpenAlex sent a malformed count: {str(value)[:40]!r}")
+    return int(value)
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+class BadRecord(ValueError):
+    """A work record that cannot be used; the harvester quarantines it."""
+
+    def __init__(self, reason: str, key: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Institution:
+    """One institution of an authorship."""
+
+    id: str | None
+    name: str | None
+    country: str | None
+    type: str | None
+    ror: str | None
+    lineage: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """One author of a work with their institutions and countries."""
+
+    author_id: str | None
+    name: str | None
+    position: str | None
+    institutions: tuple[Institution, ...]
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    """An OpenAlex work as openrace keeps it."""
+
+    id: str
+    title: str | None
+    doi: str | None
+    year: int | None
+    date: datetime | None
+    cited_by_count: int
+    authorships: tuple[Authorship, ...]
+    type: str | None = None
+    fwci: float | None = None
+    topic: str | None = None
+    subfield: str | None = None
+
+    @property
+    def artifact_id(self) -> str:
+        """``openalex:work:W123``."""
+        return f"openalex:work:{self.id}"
+
+    @property
+    def arxiv_id(self) -> str | None:
+        """The arXiv id when the DOI is an arXiv DOI (``10.48550/arXiv.2305.12345``)."""
+        m = _ARXIV_DOI.match(self.doi or "")
+        return m.group(1) if m else None
+
+    @property
+    def url(self) -> str:
+        """The DOI link, else the OpenAlex page."""
+        return self.doi or f"https://openalex.org/{self.id}"
+
+
+def _text(value: Any, limit: int = 500) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text[:limit] or None
+
+
+def _institution(raw: Any, key: str) -> Institution:
+    if not isinstance(raw, dict):
+        raise BadRecord("an institution is not an object", key)
+    iid = raw.get("id")
+    m = _INST_ID.match(iid) if isinstance(iid, str) else None
+    if iid is not None and not m:
+        raise BadRecord(f"institution id is malformed: {str(iid)[:60]!r}", key)
+    cc = raw.get("country_code")
+    country = cc.upper() if isinstance(cc, str) and _COUNTRY.match(cc.upper()) else None
+    if cc is not None and country is None:
+        raise BadRecord(f"institution country_code is malformed: {str(cc)[:20]!r}", key)
+    ror = raw.get("ror") if isinstance(raw.get("ror"), str) else None
+    raw_lineage = raw.get("lineage")
+    lineage = tuple(s for s in (short_id(x) for x in raw_lineage) if s) if isinstance(
+        raw_lineage, list) else ()
+    itype = raw.get("type")
+    return Institution(
+        id=m.group(1) if m else None,
+        name=_text(raw.get("display_name"), 300),
+        country=country,
+        type=itype.lower() if isinstance(itype, str) and itype else None,
+        ror=ror.rstrip("/") if ror else None,
+        lineage=lineage,
+    )
+
+
+def _authorship(raw: Any, key: str) -> Authorship:
+    if not isinstance(raw, dict):
+        raise BadRecord("an authorship is not an object", key)
+    insts = raw.get("institutions") or []
+    if not isinstance(insts, list):
+        raise BadRecord("authorship institutions is not a list", key)
+    countries = raw.get("countries") or []
+    if not isinstance(countries, list):
+        raise BadRecord("authorship countries is not a list", key)
+    cs: list[str] = []
+    for c in countries:
+        cc = c.upper() if isinstance(c, str) else ""
+        if not _COUNTRY.match(cc):
+            raise BadRecord(f"authorship country is malformed: {str(c)[:20]!r}", key)
+        if cc not in cs:
+            cs.append(cc)
+    author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+    return Authorship(
+        author_id=short_id(author.get("id")),
+        name=_text(author.get("display_name"), 200),
+        position=raw.get("author_position") if isinstance(raw.get("author_position"), str)
+        else None,
+        institutions=tuple(_institution(i, key) for i in insts),
+        countries=tuple(cs),
+    )
+
+
+def parse_work(raw: Any) -> WorkRecord:
+    """One raw OpenAlex work → :class:`WorkRecord`; :class:`BadRecord` if unusable."""
+    if not isinstance(raw, dict):
+        raise BadRecord("record is not an object")
+    wid = raw.get("id")
+    m = _WORK_ID.match(wid) if isinstance(wid, str) else None
+    if not m:
+        raise BadRecord(f"work id is missing or malformed: {str(wid)[:60]!r}")
+    key = m.group(1)
+    cited = raw.get("cited_by_count", 0)
+    if isinstance(cited, bool) or not isinstance(cited, int) or cited < 0:
+        raise BadRecord(f"cited_by_count is not a count: {str(cited)[:30]!r}", key)
+    year = raw.get("publication_year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
+                             or not 1000 <= year <= 2200):
+        raise BadRecord(f"publication_year is malformed: {str(year)[:20]!r}", key)
+    date = None
+    pd = raw.get("publication_date")
+    if pd is not None:
+        try:
+            date = datetime.strptime(str(pd)[:10], "%Y-%m-%d")
+        except ValueError:
+            raise BadRecord(f"publication_date is not a date: {str(pd)[:30]!r}", key) from None
+    if date is None and isinstance(year, int):
+        date = datetime(year, 1, 1)
+    auths = raw.get("authorships") or []
+    if not isinstance(auths, list):
+        raise BadRecord("authorships is not a list", key)
+    doi = raw.get("doi") if isinstance(raw.get("doi"), str) else None
+    fwci = raw.get("fwci")
+    topic = raw.get("primary_topic") if isinstance(raw.get("primary_topic"), dict) else {}
+    sub = topic.get("subfield") if isinstance(topic.get("subfield"), dict) else {}
+    return WorkRecord(
+        id=key,
+        title=_text(raw.get("display_name") or raw.get("title")),
+        doi=doi,
+        year=year if isinstance(year, int) else (date.year if date else None),
+        date=date,
+        cited_by_count=cited,
+        authorships=tuple(_authorship(a, key) for a in auths),
+        type=raw.get("type") if isinstance(raw.get("type"), str) else None,
+        fwci=float(fwci) if isinstance(fwci, int | float) and not isinstance(fwci, bool)
+        else None,
+        topic=_text(topic.get("display_name"), 200),
+        subfield=short_id(sub.get("id")) or (str(sub.get("id")).rsplit("/", 1)[-1]
+                                             if sub.get("id") else None),
+    )
+
+
+def work_detail(w: WorkRecord, **extra: Any) -> str:
+    """The JSON kept in ``artifacts.detail`` for a work."""
+    return json.dumps({
+        "doi": w.doi, "year": w.year, "type": w.type, "fwci": w.fwci, "topic": w.topic,
+        "subfield": w.subfield, "authors": len(w.authorships), **extra,
+    }, ensure_ascii=False)

@@ -1,0 +1,420 @@
+"""A fake Hugging Face Hub on 127.0.0.1 that speaks the real API's shapes.
+
+Serves ``/api/models``, ``/api/datasets`` (``author``, ``filter`` (tag match, repeatable),
+``search``, ``sort``, ``direction``, ``limit``, ``expand[]``, ``full``; keyset cursors in a
+GitHub-style ``Link: <...>; rel="next"`` header; ``RateLimit`` / ``RateLimit-Policy``
+headers), ``/api/models/{id}`` and ``/api/datasets/{id}``. Faults can be injected per
+request number: 429 with ``Retry-After``, 5xx, slow answers, malformed bodies. A bearer
+token is checked when ``tokens`` is set (401 otherwise), as the Hub does for a bad token.
+
+Records live in a :class:`MemoryCatalog` (tests) or are computed from their index by a
+synthetic catalog (the benchmark's 3-million-model Hub), so the server's memory does not
+grow with the Hub's size.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+#: What the Hub returns for a listing without ``expand`` / ``full`` (a subset).
+DEFAULT_FIELDS = ("id", "_id", "likes", "downloads", "private", "pipeline_tag",
+                  "library_name", "tags", "createdAt", "modelId")
+SORT_FIELDS = ("createdAt", "downloads", "likes", "lastModified", "trendingScore", "id")
+
+
+def make_model(rid: str, created: str, *, downloads: int = 0, likes: int = 0,
+               all_time: int | None = None, tags: Sequence[str] = (), parents: Sequence[
+                   tuple[str, str]] = (), license: str | None = "apache-2.0",
+               pipeline: str | None = "text-generation", children: int = 0,
+               params: int | None = None, **extra: Any) -> dict[str, Any]:
+    """A model record as ``/api/models?expand[]=...`` returns it (camelCase keys)."""
+    t = list(tags)
+    for pid, rel in parents:
+        t += [f"base_model:{pid}", f"base_model:{rel}:{pid}"]
+    if license:
+        t.append(f"license:{license}")
+    t.append("region:us")
+    rec: dict[str, Any] = {
+        "_id": f"{abs(hash(rid)) % 16**24:024x}",
+        "id": rid,
+        "modelId": rid,
+        "author": rid.split("/")[0],
+        "createdAt": created,
+        "lastModified": created,
+        "downloads": downloads,
+        "downloadsAllTime": all_time if all_time is not None else downloads * 10,
+        "likes": likes,
+        "trendingScore": 0,
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "tags": t,
+        "pipeline_tag": pipeline,
+        "library_name": "transformers",
+        "childrenModelCount": children,
+        "cardData": {"license": license, **({"base_model": [p for p, _ in parents]}
+                                             if parents else {})},
+    }
+    if params:
+        rec["safetensors"] = {"parameters": {"BF16": params}, "total": params}
+    rec.update(extra)
+    return rec
+
+
+def make_dataset(rid: str, created: str, *, downloads: int = 0, likes: int = 0,
+                 license: str | None = "cc-by-4.0", tasks: Sequence[str] = ("text-generation",),
+                 card: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """A dataset record as ``/api/datasets?expand[]=...`` returns it."""
+    tags = [f"task_categories:{t}" for t in tasks] + ["modality:text", "language:en"]
+    if license:
+        tags.append(f"license:{license}")
+    rec: dict[str, Any] = {
+        "_id": f"{abs(hash(rid)) % 16**24:024x}",
+        "id": rid,
+        "author": rid.split("/")[0],
+        "createdAt": created,
+        "lastModified": created,
+        "downloads": downloads,
+        "downloadsAllTime": downloads * 10,
+        "likes": likes,
+        "trendingScore": 0,
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "tags": tags,
+        "description": f"The {rid} dataset.",
+        "cardData": card if card is not None else {
+            "license": license, "task_categories": list(tasks), "language": ["en"],
+            "pretty_name": rid.split("/")[-1]},
+    }
+    rec.update(extra)
+    return rec
+
+
+# -- catalogs ---------------------------------------------------------------------------------
+
+
+class MemoryCatalog:
+    """Models and datasets held in memory; every filter and sort of the API."""
+
+    def __init__(self, models: Iterable[dict[str, Any]] = (),
+                 datasets: Iterable[dict[str, Any]] = ()):
+        self.repos: dict[str, list[dict[str, Any]]] = {"models": list(models),
+                                                       "datasets": list(datasets)}
+        self.lock = threading.Lock()
+
+    def add(self, kind: str, record: dict[str, Any]) -> None:
+        """Publish a new repo."""
+        with self.lock:
+            self.repos[kind].append(record)
+
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
+        """One repo by id."""
+        return next((r for r in self.repos[kind] if r.get("id") == rid), None)
+
+    def page(self, kind: str, q: dict[str, list[str]], after: Any, size: int
+             ) -> tuple[list[dict[str, Any]], Any]:
+        """Records after keyset ``after`` and the keyset of the last one (None at the end)."""
+        sort = q.get("sort", ["createdAt"])[0]
+        if sort not in SORT_FIELDS:
+            sort = "createdAt"
+        desc = q.get("direction", ["-1"])[0] == "-1"
+        with self.lock:
+            rows = list(self.repos[kind])
+        for author in q.get("author", []):
+            rows = [r for r in rows if str(r.get("id", "")).split("/")[0].lower()
+                    == author.lower()]
+        for f in q.get("filter", []):
+            rows = [r for r in rows if isinstance(r.get("tags"), list) and f in r["tags"]]
+        for s in q.get("search", []):
+            rows = [r for r in rows if s.lower() in str(r.get("id", "")).lower()]
+
+        def key(r: dict[str, Any]) -> tuple[str, str]:
+            v = r.get(sort)
+            v = f"{v:020.3f}" if isinstance(v, int | float) else str(v or "")
+            return (v, str(r.get("id", "")))
+
+        rows.sort(key=key, reverse=desc)
+        if after is not None:
+            a = tuple(after)
+            rows = [r for r in rows if (key(r) < a if desc else key(r) > a)]
+        out = rows[:size]
+        nxt = list(key(out[-1])) if len(rows) > size else None
+        return out, nxt
+
+
+# -- server -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Fault:
+    """What to do instead of answering normally."""
+
+    kind: str  # "429" | "500" | "503" | "slow" | "malformed" | "junk-json"
+    retry_after: int | None = 0
+    seconds: float = 0.0
+    ratelimit_reset: int | None = None
+
+
+@dataclass
+class FakeHub:
+    """The server's state: catalog, faults, counters, valid tokens."""
+
+    catalog: Any
+    tokens: set[str] | None = None
+    quota: int | None = None
+    faults: dict[int, Fault] = field(default_factory=dict)
+    always: Fault | None = None
+    requests: int = 0
+    log: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    max_page: int = 1000
+    default_page: int = 1000
+    on_request: Callable[[int, str], None] | None = None
+
+    def next_request(self, path: str) -> tuple[int, Fault | None]:
+        """Count a request and return its number and any fault planned for it."""
+        with self.lock:
+            self.requests += 1
+            n = self.requests
+            self.log.append(path)
+        if self.on_request is not None:
+            self.on_request(n, path)
+        return n, self.faults.pop(n, None) or self.always
+
+
+def _cursor(keyset: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(keyset).encode()).decode()
+
+
+def _uncursor(text: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(text.encode()))
+
+
+def _select(record: dict[str, Any], expand: list[str], full: bool) -> dict[str, Any]:
+    if full:
+        return record
+    keep = set(expand) | {"id", "_id"} if expand else set(DEFAULT_FIELDS)
+    return {k: v for k, v in record.items() if k in keep}
+
+
+def make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
+    """The request handler class bound to ``hub``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None
+                  ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+            self._send(status, json.dumps(obj).encode(), headers)
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            n, fault = hub.next_request(self.path)
+            rl: dict[str, str] = {}
+            if hub.quota:
+                remaining = max(0, hub.quota - n)
+                rl = {"RateLimit": f'"api";r={remaining};t=1',
+                      "RateLimit-Policy": f'"fixed window";"api";q={hub.quota};w=300'}
+            if hub.tokens is not None:
+                auth = self.headers.get("authorization", "")
+                if auth and auth.removeprefix("Bearer ") not in hub.tokens:
+                    self._json(401, {"error": "Invalid credentials in Authorization header"})
+                    return
+            if fault is not None:
+                if fault.kind == "429":
+                    h = dict(rl)
+                    if fault.retry_after is not None:
+                        h["Retry-After"] = str(fault.retry_after)
+                    if fault.ratelimit_reset is not None:
+                        h["RateLimit"] = f'"api";r=0;t={fault.ratelimit_reset}'
+                    self._json(429, {"error": "You have exceeded our rate limit"}, h)
+                    return
+                if fault.kind in ("500", "502", "503"):
+                    self._json(int(fault.kind), {"error": "Internal Error"})
+                    return
+                if fault.kind == "slow":
+                    time.sleep(fault.seconds)
+                if fault.kind == "malformed":
+                    self._send(200, b'[{"id": "truncated/page", "createdAt": "2024-')
+                    return
+            path = unquote(parts.path)
+            q = parse_qs(parts.query, keep_blank_values=True)
+            for kind in ("models", "datasets"):
+                prefix = f"/api/{kind}"
+                if path == prefix:
+                    self._list(kind, q, rl, fault)
+                    return
+                if path.startswith(prefix + "/"):
+                    rec = hub.catalog.get(kind, path[len(prefix) + 1:])
+                    if rec is None:
+                        self._json(404, {"error": "Repository not found"},
+                                   {"X-Error-Code": "RepoNotFound"})
+                    else:
+                        self._json(200, rec, rl)
+                    return
+            self._json(404, {"error": "Not Found"})
+
+        def _list(self, kind: str, q: dict[str, list[str]], rl: dict[str, str],
+                  fault: Fault | None) -> None:
+            try:
+                size = min(int(q.get("limit", [hub.default_page])[0]), hub.max_page)
+            except ValueError:
+                self._json(400, {"error": "Invalid limit"})
+                return
+            after = _uncursor(q["cursor"][0]) if "cursor" in q else None
+            expand = q.get("expand[]", []) + q.get("expand", [])
+            full = q.get("full", ["false"])[0].lower() in ("true", "1")
+            rows, nxt = hub.catalog.page(kind, q, after, size)
+            body = [_select(r, expand, full) for r in rows]
+            if fault is not None and fault.kind == "junk-json":
+                body = [*body, "not an object", 42]
+            headers = dict(rl)
+            if nxt is not None:
+                params = [(k, v) for k, vs in q.items() if k != "cursor" for v in vs]
+                params.append(("cursor", _cursor(nxt)))
+                host = self.headers.get("host", "127.0.0.1")
+                headers["Link"] = f'<http://{host}/api/{kind}?{urlencode(params)}>; rel="next"'
+            self._json(200, body, headers)
+
+    return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request (the SIGKILL test) is expected
+
+
+class FakeHubServer:
+    """Run a :class:`FakeHub` on 127.0.0.1 in a background thread (a context manager)."""
+
+    def __init__(self, hub: FakeHub, port: int = 0):
+        self.hub = hub
+        self.httpd = _QuietServer(("127.0.0.1", port), make_handler(hub))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The endpoint, for ``HF_ENDPOINT``."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeHubServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# -- a synthetic Hub of realistic shape ------------------------------------------------------
+
+#: Licence mix of Hub models (share of models carrying each ``license:`` tag, rounded from
+#: the Hub's own licence facet); None = no licence tag.
+LICENSE_MIX: tuple[tuple[str | None, float], ...] = (
+    ("apache-2.0", 0.36), ("mit", 0.14), (None, 0.22), ("other", 0.07),
+    ("llama3.1", 0.03), ("llama3", 0.02), ("llama2", 0.02), ("cc-by-nc-4.0", 0.04),
+    ("openrail", 0.03), ("cc-by-4.0", 0.02), ("gemma", 0.02), ("afl-3.0", 0.01),
+    ("creativeml-openrail-m", 0.02),
+)
+RELATION_MIX: tuple[tuple[str, float], ...] = (
+    ("finetune", 0.55), ("quantized", 0.25), ("adapter", 0.15), ("merge", 0.05))
+REGISTRY_NAMESPACES = ("Qwen", "meta-llama", "mistralai", "deepseek-ai", "google",
+                       "microsoft", "THUDM", "01-ai", "tiiuae", "allenai", "nvidia",
+                       "baidu", "internlm", "openbmb", "CohereForAI", "stabilityai")
+
+
+def _mix(table: tuple[tuple[Any, float], ...], u: float) -> Any:
+    acc = 0.0
+    for value, p in table:
+        acc += p
+        if u < acc:
+            return value
+    return table[-1][0]
+
+
+class SyntheticCatalog:
+    """``n`` models computed from their creation rank ``k`` (0 = oldest): power-law
+    downloads and likes, lineage trees (40 % derivatives of an older, preferentially
+    popular model), the Hub's licence mix, 4 % from registry namespaces. Serves only the
+    ``createdAt`` listing, newest first, with a keyset cursor on ``k``; ``n`` can grow
+    (new models published) between crawls."""
+
+    def __init__(self, n: int, seed: int = 7):
+        self.n = n
+        self.seed = seed
+
+    def _u(self, k: int, salt: int) -> float:
+        x = (k * 0x9E3779B97F4A7C15 + salt * 0xBF58476D1CE4E5B9 + self.seed) & (2**64 - 1)
+        x ^= x >> 31
+        x = (x * 0x94D049BB133111EB) & (2**64 - 1)
+        x ^= x >> 29
+        return (x & 0xFFFFFFFFFFFF) / float(1 << 48)
+
+    def model_id(self, k: int) -> str:
+        """The repo id of model ``k``."""
+        u = self._u(k, 1)
+        if u < 0.04:
+            ns = REGISTRY_NAMESPACES[int(self._u(k, 2) * len(REGISTRY_NAMESPACES))]
+        else:
+            ns = f"user{int((self._u(k, 2) ** 2) * 400_000)}"
+        return f"{ns}/model-{k}"
+
+    def record(self, k: int) -> dict[str, Any]:
+        """Model ``k`` as ``/api/models?expand[]=...`` returns it."""
+        rid = self.model_id(k)
+        ts = 1_577_836_800 + k * 20  # 2020-01-01 + 20 s per model
+        created = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts))
+        downloads = int(1 / max(self._u(k, 3), 1e-9) ** 1.1) - 1
+        parents: list[tuple[str, str]] = []
+        if k > 10 and self._u(k, 4) < 0.4:
+            parent = int(k * self._u(k, 5) ** 3)
+            parents.append((self.model_id(parent), _mix(RELATION_MIX, self._u(k, 6))))
+        return make_model(
+            rid, created, downloads=min(downloads, 50_000_000),
+            likes=int(downloads ** 0.5 * self._u(k, 7)), parents=parents,
+            license=_mix(LICENSE_MIX, self._u(k, 8)),
+            children=int(1 / max(self._u(k, 9), 1e-6) ** 0.5) - 1 if self._u(k, 10) < 0.1
+            else 0)
+
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
+        """One model by id (ids end with their rank)."""
+        try:
+            k = int(rid.rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            return None
+        return self.record(k) if kind == "models" and 0 <= k < self.n and \
+            self.model_id(k) == rid else None
+
+    def page(self, kind: str, q: dict[str, list[str]], after: Any, size: int
+             ) -> tuple[list[dict[str, Any]], Any]:
+        """Newest first: ranks below the cursor's."""
+        if kind != "models":
+            return [], None
+        top = self.n - 1 if after is None else int(after) - 1
+        ks = range(top, max(top - size, -1), -1)
+        rows = [self.record(k) for k in ks]
+        nxt = ks[-1] if rows and ks[-1] > 0 else None
+        return rows, nxt

@@ -1,0 +1,166 @@
+"""The Hub source: parsing at the edge, lineage from tags, pacing, and the fake Hub's
+faithfulness to the real client."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openrace.attribution import OrgRef, hub_attribution, inherited_rows, namespace_index
+from openrace.sources.hf import (
+    BadRecord,
+    Pacer,
+    expand_for,
+    is_repo_id,
+    lineage_of,
+    parse_dataset,
+    parse_model,
+)
+from tests.hf.conftest import world_datasets, world_models
+from tests.hf.fakehub import FakeHub, FakeHubServer, MemoryCatalog, make_model
+
+
+def test_parse_model_reads_the_api_shape() -> None:
+    raw = make_model("Qwen/Qwen2.5-7B-Instruct-AWQ", "2024-09-19T07:18:09.000Z",
+                     downloads=12, likes=3, all_time=99, children=4, params=2_000_000_000,
+                     parents=[("Qwen/Qwen2.5-7B-Instruct", "quantized")], license="apache-2.0")
+    r = parse_model(raw)
+    assert r.id == "Qwen/Qwen2.5-7B-Instruct-AWQ" and r.author == "Qwen"
+    assert r.created == datetime(2024, 9, 19, 7, 18, 9)
+    assert (r.downloads_30d, r.downloads_all_time, r.likes, r.children) == (12, 99, 3, 4)
+    assert r.license == "apache-2.0" and r.params == 2e9
+    assert r.parents == [("Qwen/Qwen2.5-7B-Instruct", "quantized")] and r.quantized
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ({"createdAt": "2024-01-01T00:00:00Z"}, "missing id"),
+    ({"id": "a b/c", "createdAt": "2024-01-01T00:00:00Z"}, "malformed id"),
+    ({"id": "a/b", "createdAt": "yesterday"}, "createdAt"),
+    ({"id": "a/b", "createdAt": "1970-01-01T00:00:00Z"}, "out of range"),
+    ({"id": "a/b"}, "missing createdAt"),
+    ({"id": "a/b", "createdAt": "2024-01-01T00:00:00Z", "likes": -1}, "negative"),
+    ({"id": "a/b", "createdAt": "2024-01-01T00:00:00Z", "tags": [1, 2]}, "tags"),
+    (["not", "a", "dict"], "not an object"),
+])
+def test_bad_records_raise(raw: object, reason: str) -> None:
+    with pytest.raises(BadRecord, match=reason):
+        parse_model(raw)
+
+
+def test_parse_dataset_scores_the_card() -> None:
+    full = parse_dataset(world_datasets()[1])
+    assert full.tasks == ["question-answering"] and full.license == "llama3.1"
+    assert full.card_completeness == pytest.approx(4 / 7, abs=1e-3)
+    empty = parse_dataset(world_datasets()[2])
+    assert empty.card_completeness == 0.0
+
+
+def test_lineage_relations() -> None:
+    tags = ["base_model:a/x", "base_model:adapter:a/x", "base_model:b/y", "base_model:c/z",
+            "base_model:merge:c/z", "base_model:odd:d/w"]
+    assert lineage_of("me/m", tags, None) == [("a/x", "adapter"), ("b/y", "unknown"),
+                                              ("c/z", "merge"), ("d/w", "unknown")]
+    assert lineage_of("me/m", [], {"base_model": "a/x", "base_model_relation": "quantized"}
+                      ) == [("a/x", "quantized")]
+    assert lineage_of("me/m", [], None, {"relation": "finetune", "models": [{"id": "a/x"}]}
+                      ) == [("a/x", "finetune")]
+    assert lineage_of("me/m", ["base_model:me/m"], None) == []  # no self loop
+
+
+@given(st.dictionaries(st.sampled_from(["id", "createdAt", "tags", "downloads", "likes",
+                                        "cardData", "baseModels", "safetensors", "author"]),
+                       st.one_of(st.none(), st.text(max_size=30), st.integers(),
+                                 st.lists(st.text(max_size=30), max_size=4),
+                                 st.dictionaries(st.text(max_size=8), st.text(max_size=8),
+                                                 max_size=3))))
+@settings(max_examples=300, deadline=None)
+def test_parsers_never_crash(raw: dict) -> None:
+    for parse in (parse_model, parse_dataset):
+        try:
+            rec = parse(raw)
+        except BadRecord:
+            continue
+        assert is_repo_id(rec.id)
+        assert all(is_repo_id(p) for p, _ in rec.parents)
+
+
+@given(st.text(max_size=120))
+def test_repo_id_rejects_markup(text: str) -> None:
+    if is_repo_id(text):
+        assert not set(text) & set("<>\"' &;:\\")
+
+
+def test_pacer_keeps_under_the_window() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    p = Pacer(limit=3, window=300, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        p.wait()
+    assert slept == []
+    p.wait()
+    assert slept == [300]
+    p.observe(remaining=0, reset_in=40)
+    p.wait()
+    assert slept[-1] == pytest.approx(40)
+    p.defer(5)
+    p.wait()
+    assert slept[-1] == pytest.approx(5)
+
+
+def test_pacer_spreads_the_last_requests() -> None:
+    now = [0.0]
+    slept: list[float] = []
+    p = Pacer(limit=100, window=300, clock=lambda: now[0], sleep=slept.append)
+    p.observe(remaining=3, reset_in=40)  # few left: one every 10 s
+    p.wait()
+    assert slept == [pytest.approx(10)]
+
+
+def test_attribution_rules() -> None:
+    index = namespace_index([{"id": "qwen", "country": "CN", "hf_namespaces": ["Qwen"]}])
+    assert index == {"qwen": OrgRef("qwen", "CN")}
+    assert hub_attribution("hf:model:QWEN/x", "QWEN/x", index)["org_id"] == "qwen"
+    row = hub_attribution("hf:model:bob/x", "bob/x", index)
+    assert (row["org_id"], row["method"], row["weight"]) == (None, "unattributed", 1.0)
+    rows = inherited_rows("hf:model:m", ["hf:model:Qwen/a", "hf:model:bob/b"], {
+        "hf:model:Qwen/a": [{"org_id": "qwen", "country": "CN", "weight": 1.0}]})
+    assert [(r["org_id"], r["weight"]) for r in rows] == [("qwen", 0.5), (None, 0.5)]
+
+
+def test_expand_properties_are_known_to_the_client() -> None:
+    assert {"downloadsAllTime", "childrenModelCount", "baseModels"} <= set(expand_for("model"))
+    assert "description" in expand_for("dataset")
+
+
+def test_the_real_client_reads_the_fake_hub() -> None:
+    """huggingface_hub's own list_models / list_datasets / model_info follow the fake
+    Hub's Link pages and parse its records."""
+    from huggingface_hub import HfApi
+
+    hub = FakeHub(catalog=MemoryCatalog(world_models(), world_datasets()), max_page=3,
+                  default_page=3)
+    with FakeHubServer(hub) as srv:
+        api = HfApi(endpoint=srv.url, token=False)
+        listed = list(api.list_models(expand=["author", "createdAt", "downloads", "tags",
+                                              "childrenModelCount", "downloadsAllTime"]))
+        assert len(listed) == len(world_models())
+        assert [m.created_at for m in listed] == sorted((m.created_at for m in listed),
+                                                        reverse=True)
+        q = next(m for m in listed if m.id == "Qwen/Qwen2.5-7B")
+        assert q.children_model_count == 3 and q.downloads_all_time == 50000
+        assert {m.id for m in api.list_models(author="meta-llama")} == {
+            "meta-llama/Llama-3.1-8B"}
+        kids = {m.id for m in api.list_models(filter="base_model:Qwen/Qwen2.5-7B")}
+        assert kids == {"alice/qwen-ft", "TheBloke/Qwen2.5-7B-GGUF", "dave/merge"}
+        assert len(list(api.list_datasets(expand=["downloads", "createdAt"]))) == 3
+        assert api.model_info("Qwen/Qwen2.5-7B").likes == 300
+        listing = [p for p in hub.log if p.startswith("/api/models?")]
+        assert len([p for p in listing if "cursor=" in p]) >= 3  # followed Link pages

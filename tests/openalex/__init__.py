@@ -1,0 +1,1 @@
+"""Tests of the OpenAlex source, harvest, metrics and report section."""

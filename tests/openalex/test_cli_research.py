@@ -1,0 +1,100 @@
+"""The research commands end to end against the fake OpenAlex."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from openrace.cli import main
+from openrace.store import Store
+from tests.openalex.fakealex import FakeAlex, FakeAlexServer
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+UPDATE = ["update", "openalex", "--from", "2022", "--to", "2024", "--top", "5"]
+
+
+def test_update_then_papers(server: FakeAlexServer, alex: FakeAlex, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OPENALEX_ENDPOINT", server.url)
+    monkeypatch.setenv("OPENALEX_API_KEY", "k-123")
+    alex.api_key = "k-123"
+    db = tmp_path / "s.duckdb"
+    code, out, err = _run([*UPDATE, "--store", str(db), "--format", "json"], capsys)
+    assert code == 0, err
+    parts = {r["part"]: r for r in json.loads(out)}
+    assert parts["aggregates"]["requests"] == 13 and parts["works"]["stored"] == 15
+    assert parts["links"]["stored"] == 0
+    code, out, err = _run(["papers", "--store", str(db), "--format", "json", "--year", "2023",
+                           "--company", "--country", "CN"], capsys)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and all(r["company"] and "CN" in r["countries"] for r in rows)
+    assert [r["cited_by_count"] for r in rows] == sorted((r["cited_by_count"] for r in rows),
+                                                          reverse=True)
+    # the bundled registry links Tsinghua University by its OpenAlex id
+    code, out, _ = _run(["papers", "--store", str(db), "--format", "json", "--org",
+                         "tsinghua-university"], capsys)
+    assert code == 0 and len(json.loads(out)) == 6  # two of the top five each year
+    with Store(db, read_only=True) as s:
+        assert "k-123" not in json.dumps(s.dicts("SELECT * FROM harvest_runs"), default=str)
+
+
+def test_unreachable_api_is_one_line_and_non_zero(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run([*UPDATE, "--store", str(tmp_path / "s.duckdb")], capsys)
+    assert code == 4
+    assert err.strip().count("\n") == 0
+    assert err.startswith("error: cannot reach OpenAlex at http://127.0.0.1:9")
+
+
+def test_daily_allowance_stops_then_resumes(server: FakeAlexServer, alex: FakeAlex,
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OPENALEX_ENDPOINT", server.url)
+    db = tmp_path / "s.duckdb"
+    alex.budget = 6
+    code, _, err = _run([*UPDATE, "--store", str(db), "--no-links"], capsys)
+    assert code == 4 and "daily allowance is spent" in err and "resume" in err
+    alex.budget = None
+    code, out, err = _run([*UPDATE, "--store", str(db), "--no-links"], capsys)
+    assert code == 0, err
+    assert "aggregates resumed and finished" in out
+    with Store(db, read_only=True) as s:
+        dup = s.dicts("SELECT measure, period, country, segment, count(*) n FROM aggregates "
+                      "GROUP BY ALL HAVING n > 1")
+        assert dup == []
+        assert s.counts()["artifacts"] >= 15
+
+
+def test_bad_flags_are_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = _run([*UPDATE, "--selection", "everything", "--store",
+                         str(tmp_path / "s.duckdb")], capsys)
+    assert code == 2 and "--selection must be one of primary, broad" in err
+    code, _, err = _run(["papers", "--sort", "nope", "--store", str(tmp_path / "s.duckdb")],
+                        capsys)
+    assert code != 0
+
+
+def test_update_then_report_shows_research(server: FakeAlexServer, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OPENALEX_ENDPOINT", server.url)
+    db = tmp_path / "s.duckdb"
+    code, _, err = _run([*UPDATE, "--store", str(db)], capsys)
+    assert code == 0, err
+    code, out, err = _run(["report", "--store", str(db), "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert 'id="research"' in html and "OpenAlex lists 12 AI works" in html
+    assert (tmp_path / "r" / "data" / "ai-papers-by-country.csv").exists()
+    empty = out.split("no data yet for:", 1)[1].split("(")[0] if "no data yet" in out else ""
+    assert "research" not in empty

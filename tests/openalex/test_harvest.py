@@ -1,0 +1,195 @@
+"""Harvesting the fake OpenAlex into a store: aggregates, top-cited works, resume, links."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from openrace.errors import RateLimitExhaustedError, SourceUnreachableError
+from openrace.harvest.openalex import OpenAlexHarvester
+from openrace.sources.openalex import OpenAlexClient
+from openrace.store import Store
+from tests.openalex.fakealex import FakeAlex, Fault
+
+
+def harvester(store: Store, client: OpenAlexClient, **kw) -> OpenAlexHarvester:  # type: ignore[no-untyped-def]
+    return OpenAlexHarvester(store, client, first_year=2022, last_year=2024, **kw)
+
+
+def agg(store: Store, measure: str = "ai_works", segment: str = "all") -> dict:
+    return {(r["period"], r["country"]): r["value"] for r in store.dicts(
+        "SELECT period, country, value FROM aggregates WHERE measure = ? AND segment = ?",
+        [measure, segment])}
+
+
+def test_aggregates_per_country_year_and_segment(ostore: Store, client: OpenAlexClient) -> None:
+    res = harvester(ostore, client).aggregates()
+    # 3 years x 4 segments + the pair query: tens of requests, not one per work
+    assert res.requests == 13
+    a = agg(ostore)
+    assert a[("2023", "US")] == 4 and a[("2023", "CN")] == 8 and a[("2023", "GB")] == 2
+    assert a[("2023", "all")] == 12
+    company = agg(ostore, segment="company")
+    assert company[("2024", "all")] == 10 and company[("2024", "CN")] == 8
+    other = agg(ostore, segment="other")
+    assert other[("2022", "CN")] == 2 and ("2022", "US") not in other
+    pair = agg(ostore, "ai_works_coauthored", "with-CN")
+    assert pair == {("2022", "US"): 2, ("2023", "US"): 2, ("2024", "US"): 2}
+    run = ostore.dicts("SELECT * FROM harvest_runs")[0]
+    assert run["status"] == "ok" and run["n_requests"] == 13
+
+
+def test_broad_selection_is_its_own_measure(ostore: Store, client: OpenAlexClient) -> None:
+    harvester(ostore, client, selection="broad").aggregates()
+    assert agg(ostore, "ai_works_broad")[("2024", "all")] == 13
+    assert agg(ostore) == {}
+
+
+def test_top_cited_works_with_authorships(ostore: Store, client: OpenAlexClient) -> None:
+    res = harvester(ostore, client, top=5).top_works()
+    assert res.stored == 15 and res.requests == 3
+    works = ostore.dicts("SELECT * FROM artifacts WHERE kind = 'work' ORDER BY artifact_id")
+    assert len(works) == 15 and works[0]["artifact_id"].startswith("openalex:work:W")
+    ranks = ostore.dicts(
+        "SELECT o.value, a.created FROM observations o JOIN artifacts a USING (artifact_id) "
+        "WHERE metric = 'cited_rank' AND year(a.created) = 2023 ORDER BY o.value")
+    assert [r["value"] for r in ranks] == [1, 2, 3, 4, 5]
+    # every work's affiliation weights sum to 1
+    sums = ostore.dicts("SELECT artifact_id, sum(weight) s FROM attributions "
+                        "GROUP BY artifact_id")
+    assert len(sums) == 15 and all(abs(r["s"] - 1) < 1e-9 for r in sums)
+    # registry link: Google by OpenAlex id, Alibaba by ROR, DeepMind through its lineage
+    orgs = {r["org_id"] for r in ostore.dicts("SELECT DISTINCT org_id FROM attributions")}
+    assert {"google", "alibaba", "tsinghua-university", "microsoft-research-asia"} <= orgs
+    deepmind = ostore.dicts("SELECT org_id, country FROM attributions "
+                            "WHERE detail = 'company I4210090411'")
+    assert {(r["org_id"], r["country"]) for r in deepmind} == {("google", "GB")}
+
+
+def test_top_cited_pages_with_smaller_pages(ostore: Store, client: OpenAlexClient,
+                                            alex: FakeAlex) -> None:
+    h = harvester(ostore, client, top=12)
+    h.top_works()
+    assert ostore.counts()["artifacts"] == 36
+
+
+def test_interrupted_harvest_resumes_without_doubling(ostore: Store, client: OpenAlexClient,
+                                                      alex: FakeAlex) -> None:
+    # pages of 4 (top=8 -> 2 pages a year); the daily allowance runs out on request 4
+    alex.budget = 3
+    h = harvester(ostore, client, top=8)
+    client_pages = []
+    orig = client.pages
+
+    def small_pages(kind, **kw):  # type: ignore[no-untyped-def]
+        kw["per_page"] = 4
+        for p in orig(kind, **kw):
+            client_pages.append(p)
+            yield p
+
+    client.pages = small_pages  # type: ignore[method-assign]
+    with pytest.raises(RateLimitExhaustedError, match="daily allowance"):
+        h.top_works()
+    run = ostore.dicts("SELECT * FROM harvest_runs")[0]
+    assert run["status"] == "failed"
+    assert json.loads(run["cursor"])["year"] == 2023  # 2022 done, 2023 half done
+    stored_before = ostore.counts()["artifacts"]
+    assert stored_before == 12
+    # next day: the allowance is back; the same command resumes the same run
+    alex.budget = None
+    requests_before = alex.requests
+    res = harvester(ostore, client, top=8).top_works()
+    assert res.resumed and res.run_id == run["run_id"]
+    assert alex.requests - requests_before == 3  # 2023's second page, 2024's two pages
+    assert ostore.counts()["artifacts"] == 24
+    ranks = ostore.dicts("SELECT artifact_id, count(*) n FROM observations "
+                         "WHERE metric = 'cited_rank' GROUP BY artifact_id HAVING n > 1")
+    assert ranks == []
+    assert ostore.dicts("SELECT status FROM harvest_runs")[0]["status"] == "ok"
+
+
+def test_interrupted_aggregates_resume(ostore: Store, client: OpenAlexClient,
+                                       alex: FakeAlex) -> None:
+    alex.faults[6] = Fault(500)
+    alex.faults[7] = Fault(500)
+    alex.faults[8] = Fault(500)
+    with pytest.raises(Exception, match="kept failing"):
+        harvester(ostore, client).aggregates()
+    first = ostore.counts()["aggregates"]
+    assert first > 0
+    before = alex.requests
+    res = harvester(ostore, client).aggregates()
+    assert res.resumed and res.skipped == 5
+    assert alex.requests - before == 8
+    rows = ostore.dicts("SELECT measure, period, country, segment, count(*) n FROM aggregates "
+                        "GROUP BY ALL HAVING n > 1")
+    assert rows == []
+
+
+def test_malformed_records_are_quarantined(ostore: Store, client: OpenAlexClient,
+                                           alex: FakeAlex) -> None:
+    alex.works[0]["cited_by_count"] = "many"
+    alex.works[1] = copy.deepcopy(alex.works[1])  # authorship objects are shared
+    alex.works[1]["authorships"][0]["institutions"][0]["country_code"] = "<script>"
+    res = harvester(ostore, client, top=12).top_works()
+    assert res.rejected == 2 and res.stored == 34
+    q = ostore.dicts("SELECT record_key, reason FROM quarantine ORDER BY record_key")
+    assert [r["record_key"] for r in q] == ["W1001", "W1002"]
+
+
+def test_unreachable_server_leaves_a_resumable_run(ostore: Store) -> None:
+    with (OpenAlexClient(endpoint="http://127.0.0.1:9", requests_per_second=0) as c,
+          pytest.raises(SourceUnreachableError)):
+        OpenAlexHarvester(ostore, c, first_year=2023, last_year=2024).aggregates()
+    assert ostore.dicts("SELECT status FROM harvest_runs")[0]["status"] == "failed"
+
+
+def test_model_paper_links(ostore: Store, client: OpenAlexClient) -> None:
+    ostore.upsert("artifacts", [
+        {"artifact_id": "hf:model:org/m", "source": "hf", "kind": "model", "source_id": "org/m",
+         "tags": ["arxiv:2301.00000", "arxiv:9999.99999", "license:mit"],
+         "first_seen": "2024-01-01", "last_seen": "2024-01-01"},
+    ], ["artifact_id"])
+    res = harvester(ostore, client).link_models()
+    assert res.stored == 1 and res.requests == 1
+    w = ostore.dicts("SELECT * FROM artifacts WHERE source = 'openalex'")
+    assert len(w) == 1 and "hf:model:org/m" in w[0]["tags"]
+    assert "arxiv:2301.00000" in w[0]["tags"]
+    from openrace.paper_listings import papers
+
+    assert papers(ostore).to_pylist()[0]["hub_models"] == "org/m"
+    # a second run asks for nothing already linked
+    again = harvester(ostore, client).link_models()
+    assert again.requests == 1 and again.skipped == 1
+
+
+def test_model_linked_to_a_stored_top_work_without_a_request(ostore: Store,
+                                                             client: OpenAlexClient) -> None:
+    harvester(ostore, client, top=2).top_works()
+    ostore.upsert("artifacts", [
+        {"artifact_id": "hf:model:org/m2", "source": "hf", "kind": "model",
+         "source_id": "org/m2", "tags": ["arxiv:2201.00000"],
+         "first_seen": "2024-01-01", "last_seen": "2024-01-01"},
+    ], ["artifact_id"])
+    res = harvester(ostore, client).link_models()
+    assert res.requests == 0 and res.stored == 1
+    tags = ostore.dicts("SELECT tags FROM artifacts WHERE artifact_id = 'openalex:work:W1001'")
+    assert "hf:model:org/m2" in tags[0]["tags"] and "selection:primary" in tags[0]["tags"]
+    # a later top-cited harvest keeps the link
+    harvester(ostore, client, top=3).top_works()
+    tags = ostore.dicts("SELECT tags FROM artifacts WHERE artifact_id = 'openalex:work:W1001'")
+    assert "hf:model:org/m2" in tags[0]["tags"]
+
+
+def test_reharvest_counts_only_the_current_top(ostore: Store, client: OpenAlexClient,
+                                               alex: FakeAlex) -> None:
+    from openrace.metrics.catalogue import load_catalogue
+
+    harvester(ostore, client, top=3).top_works()
+    # a new work enters 2024's top three; the old third drops out
+    alex.works[-5]["cited_by_count"] = 10_000
+    harvester(ostore, client, top=3).top_works()
+    t = load_catalogue().evaluate("top_cited_papers", ostore, by="none", period="year")
+    assert [r["value"] for r in t.to_pylist()] == [3, 3, 3]

@@ -13,12 +13,14 @@ __version__ = "0.1.0"
 from openrace import listings
 from openrace.api import open_store
 from openrace.registry import Registry, load_registry, sync_registry
+from openrace.report import build_report
 from openrace.store import Store
 
 __all__ = [
     "Registry",
     "Store",
     "__version__",
+    "build_report",
     "listings",
     "load_registry",
     "open_store",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,21 @@ def registry_store(bundled_registry) -> Iterator[Store]:  # type: ignore[no-unty
     sync_registry(s, bundled_registry)
     yield s
     s.close()
+
+
+@contextmanager
+def store_held_by_another_process(path: Path) -> Iterator[None]:
+    """Keep ``path`` open for writing in a second process for the duration of the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import sys; from openrace.store import Store; s = Store({str(path)!r}); "
+         "print('ready', flush=True); sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)

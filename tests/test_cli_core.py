@@ -14,7 +14,7 @@ import pytest
 import typer.main
 
 from openrace.cli import app, main
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, store_held_by_another_process
 
 
 def _commands() -> list[tuple[str, Any]]:
@@ -158,21 +158,10 @@ def test_export(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) ->
 def test_busy_store_is_refused_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     path = tmp_path / "busy.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import sys; from openrace.store import Store; s = Store({str(path)!r}); "
-         "print('ready', flush=True); sys.stdin.readline()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with store_held_by_another_process(path):
         code, _, err = _run(["orgs", "--store", str(path)], capsys)
-        assert code == 3
-        assert "store is busy" in err
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
+    assert code == 3
+    assert "store is busy" in err
 
 
 def test_readme_python_example_runs() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import pytest
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 from openrace.store import SCHEMA_VERSION, TABLES, Store
+from tests.conftest import store_held_by_another_process
 
 
 def _org(**kw):  # type: ignore[no-untyped-def]
@@ -121,25 +119,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_second_writer_gets_store_busy(tmp_path: Path) -> None:
     path = tmp_path / "busy.duckdb"
     Store(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, time
-            from openrace.store import Store
-            s = Store({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreBusyError, match="store is busy"):
-            Store(path)
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
+    with store_held_by_another_process(path), pytest.raises(StoreBusyError,
+                                                            match="store is busy"):
+        Store(path)
     # the file is intact and usable once the holder has gone
     with Store(path) as s:
         assert s.schema_version() == SCHEMA_VERSION

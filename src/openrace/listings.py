@@ -86,11 +86,10 @@ def releases(
         JOIN attributions t ON t.artifact_id = a.artifact_id AND t.method = 'registry'
         JOIN organizations o ON o.id = t.org_id
         WHERE {' AND '.join(where)}
-        GROUP BY ALL
+        GROUP BY a.title, a.date_precision, a.created, a.access, a.license, a.license_class,
+                 a.hf_repo, a.modality, a.params_b, a.mof_class, a.osaid, a.source_id, a.url
         {'HAVING ' + ' AND '.join(having) if having else ''}
         ORDER BY a.created, a.title
-        """.replace("GROUP BY ALL", "GROUP BY a.title, a.date_precision, a.created, a.access, "
-                    "a.license, a.license_class, a.hf_repo, a.modality, a.params_b, "
-                    "a.mof_class, a.osaid, a.source_id, a.url"),
+        """,
         params,
     )

@@ -321,6 +321,10 @@ class Store:
     def append(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
         """Insert rows, silently skipping any whose primary key is already stored
         (so a resumed harvest never doubles a row). Returns rows offered."""
+        return self._insert(table, rows, "INSERT OR IGNORE")
+
+    def _insert(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table,
+                verb: str = "INSERT") -> int:
         if len(rows) == 0:
             return 0
         batch = self._batch(table, rows)
@@ -329,7 +333,7 @@ class Store:
             self.con.register("_openrace_batch", batch)
             try:
                 self.con.execute(
-                    f"INSERT OR IGNORE INTO {_ident(table)} ({col_list}) "
+                    f"{verb} INTO {_ident(table)} ({col_list}) "
                     f"SELECT {col_list} FROM _openrace_batch"
                 )
             finally:
@@ -352,16 +356,7 @@ class Store:
                     )
                 finally:
                     self.con.unregister("_openrace_ids")
-            if rows:
-                self.con.register("_openrace_batch", self._batch("attributions", rows))
-                try:
-                    cols = ", ".join(self.columns("attributions"))
-                    present = self.con.execute("SELECT * FROM _openrace_batch LIMIT 0").description
-                    names = [d[0] for d in present]
-                    sel = ", ".join(c if c in names else "NULL" for c in cols.split(", "))
-                    self.con.execute(f"INSERT INTO attributions SELECT {sel} FROM _openrace_batch")
-                finally:
-                    self.con.unregister("_openrace_batch")
+            self._insert("attributions", rows)
 
     def quarantine(self, run_id: int | None, source: str, record_key: str | None, reason: str,
                    raw: Any) -> None:

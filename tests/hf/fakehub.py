@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from tests.fakeserver import JsonHandler
+
 #: What the Hub returns for a listing without ``expand`` / ``full`` (a subset).
 DEFAULT_FIELDS = ("id", "_id", "likes", "downloads", "private", "pipeline_tag",
                   "library_name", "tags", "createdAt", "modelId")
@@ -209,24 +211,8 @@ def _select(record: dict[str, Any], expand: list[str], full: bool) -> dict[str, 
 def make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
     """The request handler class bound to ``hub``."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: Any) -> None:  # quiet
-            pass
-
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None
-                  ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
-            self._send(status, json.dumps(obj).encode(), headers)
+    class Handler(JsonHandler):
+        content_type = "application/json; charset=utf-8"
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)

@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakeserver import JsonHandler
+
 COUNTRY_NAMES = {"US": "United States", "CN": "China", "GB": "United Kingdom",
                  "FR": "France", "DE": "Germany", "CA": "Canada", "JP": "Japan"}
 
@@ -203,25 +205,7 @@ def _uncursor(text: str) -> int:
 def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
     """The request handler class bound to ``alex``."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: Any) -> None:  # quiet
-            pass
-
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None
-                  ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
-            self._send(status, json.dumps(obj).encode(), headers)
-
+    class Handler(JsonHandler):
         def do_GET(self) -> None:
             with alex.lock:
                 alex.requests += 1

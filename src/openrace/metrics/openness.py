@@ -16,7 +16,7 @@ from openrace.metrics.releases import (
     RELEASE_CAVEATS,
     RELEASE_OPTIONS,
     RELEASE_PERIODS,
-    count_value,
+    count_units,
     group_keys,
     has_releases,
     release_units,
@@ -50,7 +50,7 @@ def release_mof(t: Tables, q: Query) -> Any:
     dims = ("mof_class",)
     u = release_units(t, q, dims)
     u = u.filter(u.is_open == 1)
-    return tidy(u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q)), q, dims)
+    return tidy(count_units(u, q, dims), q, dims)
 
 
 @metric(

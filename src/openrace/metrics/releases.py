@@ -116,6 +116,11 @@ def group_keys(q: Query, dims: tuple[str, ...] = ()) -> list[str]:
     return (["period"] if q.period != "none" else []) + ["group", *dims]
 
 
+def count_units(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
+    """Release units counted (whole or fractional) per (period, group, dims)."""
+    return u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q))
+
+
 @metric(
     name="releases",
     title="Notable releases, open and closed",
@@ -135,7 +140,7 @@ def releases(t: Tables, q: Query) -> Any:
     """Releases per (period, group, access)."""
     dims = ("access",)
     u = release_units(t, q, dims)
-    return tidy(u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q)), q, dims)
+    return tidy(count_units(u, q, dims), q, dims)
 
 
 @metric(
@@ -155,7 +160,7 @@ def open_releases(t: Tables, q: Query) -> Any:
     """Open-weight releases per (period, group)."""
     u = release_units(t, q)
     u = u.filter(u.is_open == 1)
-    return tidy(u.group_by(group_keys(q)).aggregate(value=count_value(u, q)), q)
+    return tidy(count_units(u, q), q)
 
 
 @metric(
@@ -201,7 +206,7 @@ def release_licenses(t: Tables, q: Query) -> Any:
     """Releases per (period, group, licence class)."""
     dims = ("license_class",)
     u = release_units(t, q, dims)
-    return tidy(u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q)), q, dims)
+    return tidy(count_units(u, q, dims), q, dims)
 
 
 @metric(
@@ -222,7 +227,7 @@ def release_licenses(t: Tables, q: Query) -> Any:
 def leading_orgs(t: Tables, q: Query) -> Any:
     """Releases per (period, organisation, access) with the organisation's name and country."""
     u = release_units(t, q, ("access",))
-    agg = u.group_by(group_keys(q, ("access",))).aggregate(value=count_value(u, q))
+    agg = count_units(u, q, ("access",))
     o = t.table("organizations")
     rule = o.owner_country if q.opt("country_rule") == "owner" else o.country
     names = o.select(org_key=o.id, name=o.name, country=rule)

@@ -100,6 +100,19 @@ def test_wrong_flag_value_is_one_line_and_non_zero(capsys: pytest.CaptureFixture
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["releases", "--since", "notadate"], ["releases", "--no-such-flag"],
+     ["orgs", "--format", "xml"], ["no-such-command"]],
+)
+def test_bad_flags_are_one_line_not_a_traceback(args: list[str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(args, capsys)
+    assert code == 2
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_registry_show_and_unknown_org(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["registry", "show", "deepseek", "--format", "json"], capsys)
     assert code == 0

@@ -56,13 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         error_line("aborted")
         return 1
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except typer.TyperException as exc:  # wrong flags and values (Typer's vendored click)
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if format_message else str(exc)
+        error_line(f"{message} (see --help)")
+        return int(getattr(exc, "exit_code", 2))
     return 0
 
 

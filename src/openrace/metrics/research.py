@@ -216,10 +216,10 @@ def top_works(t: Tables, q: Query) -> Any:
         "artifact_id", "created", year=a.created.year().cast("string"))
     ranked = a.join(o, "artifact_id")
     # a year's top list is the one of the latest harvest that ranked that year: works that
-    # have since dropped out of the top keep their old rank but are not counted
-    last = ranked.group_by("year").aggregate(last_run=ranked.run_id.max())
-    last = last.select(l_year="year", last_run="last_run")
-    w = ranked.join(last, (ranked.year == last.l_year) & (ranked.run_id == last.last_run))
+    # have since dropped out of the top keep their old rank but are not counted (a window,
+    # so that the works and their ranks are joined once, not again for each year's run)
+    ranked = ranked.mutate(last_run=ranked.run_id.max().over(group_by="year"))
+    w = ranked.filter(ranked.run_id == ranked.last_run)
     w = w.select("artifact_id", "created", "year", "rank")
     tier = q.opt("tier")
     if tier == "top-100":
@@ -233,9 +233,16 @@ def top_works(t: Tables, q: Query) -> Any:
     return w
 
 
-def work_units(t: Tables, q: Query) -> Any:
-    """One row per (period, group, work) with the work's summed weight in the group."""
+def work_units(t: Tables, q: Query, *, totals: bool = False) -> Any:
+    """One row per (period, group, work) with the work's summed weight in the group; with
+    ``totals`` also ``n``, the number of top-cited works of the period (counted before the
+    works meet their authorships, so that the top list is computed once)."""
     w = top_works(t, q)
+    if q.period != "none":
+        w = w.mutate(period=period_of(w.created, q.period))
+    if totals:
+        n = w.artifact_id.count()
+        w = w.mutate(n=n.over(group_by="period") if q.period != "none" else n.over())
     at = t.table("attributions")
     at = at.filter(at.method.isin(["affiliation", "unattributed"])).select(
         "artifact_id", "org_id", "weight", "detail", att_country=at.country)
@@ -263,10 +270,13 @@ def work_units(t: Tables, q: Query) -> Any:
     cols: dict[str, Any] = {"group": group.cast("string"), "artifact_id": j.artifact_id,
                             "weight": j.weight}
     if q.period != "none":
-        cols["period"] = period_of(j.created, q.period)
+        cols["period"] = j.period
+    if totals:
+        cols["n"] = j.n
     rows = j.select(**cols).filter(ibis._.group.notnull())
     keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id"]
-    return rows.group_by(keys).aggregate(weight=rows.weight.sum())
+    extra = {"n": rows.n.max()} if totals else {}
+    return rows.group_by(keys).aggregate(weight=rows.weight.sum(), **extra)
 
 
 #: OpenAlex institution types → registry sectors, for institutions not in the registry
@@ -336,16 +346,7 @@ def top_cited_papers(t: Tables, q: Query) -> Any:
 )
 def top_cited_share(t: Tables, q: Query) -> Any:
     """Top-cited works of the group / all top-cited works, per year."""
-    u = work_units(t, q)
+    u = work_units(t, q, totals=True)
     keys = (["period"] if q.period != "none" else []) + ["group"]
-    num = u.group_by(keys).aggregate(value=_count(u, q))
-    w = top_works(t, q)
-    if q.period != "none":
-        w = w.mutate(period=period_of(w.created, q.period))
-        den = w.group_by("period").aggregate(n=w.count())
-        den = den.select(d_period="period", n="n")
-        j = num.join(den, num.period == den.d_period)
-    else:
-        den = w.aggregate(n=w.count())
-        j = num.cross_join(den)
+    j = u.group_by(keys).aggregate(value=_count(u, q), n=u.n.max())
     return tidy(j.mutate(value=j.value / j.n.cast("float64")), q)

@@ -91,9 +91,14 @@ def _quantized_ids(t: Tables) -> Any:
 
 
 def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = None,
-              derivatives_only: bool = False) -> Any:
+              derivatives_only: bool = False, values: Any = None) -> Any:
     """One row per (group, artifact) with the artifact's weight in the group and its
-    creation time: the building block of every Hub metric."""
+    creation time: the building block of every Hub metric.
+
+    ``values`` (``artifact_id``, ``value`` and ``period`` when the query has one, e.g.
+    :func:`latest_observations`): only the artifacts with a value, one row per (period,
+    group, artifact) with that ``value`` instead of ``created``; joined before the rows are
+    grouped, so that only the artifacts with a value are grouped."""
     a = t.table("artifacts")
     a = a.filter((a.source == "hf") & (a.kind == kind)).select("artifact_id", "created")
     if q.options.get("quantized", "include") == "exclude" and kind == "model":
@@ -106,8 +111,12 @@ def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = No
     if derivatives_only:
         att = at.filter(is_inh)
     elif rule == "origin" and kind == "model":
-        inherited = at.filter(is_inh).artifact_id
-        att = at.filter(is_inh | (is_own & ~at.artifact_id.isin(inherited)))
+        # the inherited rows, and the own rows of artifacts without any (only the own rows
+        # are looked up among the inherited ones)
+        inherited = at.filter(is_inh)
+        own = at.filter(is_own).anti_join(inherited.select("artifact_id"), "artifact_id")
+        own = own.select(*cols)
+        att = inherited.select(*cols).cast(own.schema()).union(own, distinct=False)
     else:
         att = at.filter(is_own)
     att = att.select(*cols)
@@ -130,8 +139,13 @@ def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = No
         group = ibis.literal(ALL)
     rows = j.select(group=group.cast("string"), artifact_id=j.artifact_id, weight=j.weight,
                     created=j.created)
-    return rows.group_by(["group", "artifact_id"]).aggregate(
-        weight=rows.weight.sum(), created=rows.created.min())
+    if values is None:
+        return rows.group_by(["group", "artifact_id"]).aggregate(
+            weight=rows.weight.sum(), created=rows.created.min())
+    rows = rows.join(values, "artifact_id")
+    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id"]
+    # an artifact has one value per period: the maximum is that value
+    return rows.group_by(keys).aggregate(weight=rows.weight.sum(), value=rows.value.max())
 
 
 def latest_observations(t: Tables, q: Query, metric_name: str) -> Any:
@@ -147,9 +161,7 @@ def latest_observations(t: Tables, q: Query, metric_name: str) -> Any:
 
 
 def _observed(t: Tables, q: Query, metric_name: str) -> Any:
-    u = hub_units(t, q)
-    obs = latest_observations(t, q, metric_name)
-    j = u.join(obs, "artifact_id")
+    j = hub_units(t, q, values=latest_observations(t, q, metric_name))
     value = j.value if q.opt("counting") == "whole" else j.value * j.weight
     keys = (["period"] if q.period != "none" else []) + ["group"]
     return j.group_by(keys).aggregate(value=value.sum().cast("float64"))
@@ -157,13 +169,11 @@ def _observed(t: Tables, q: Query, metric_name: str) -> Any:
 
 def _share(t: Tables, q: Query, metric_name: str) -> Any:
     """A group's share of the period's total (each model counted once in the total)."""
-    u = hub_units(t, q)
-    obs = latest_observations(t, q, metric_name)
-    j = u.join(obs, "artifact_id")
+    j = hub_units(t, q, values=latest_observations(t, q, metric_name))
     keys = (["period"] if q.period != "none" else []) + ["group"]
     part = j.group_by(keys).aggregate(part=(j.value * j.weight).sum())
-    models = u.select("artifact_id").distinct()
-    tot = obs.join(models, "artifact_id")
+    models = ["period", "artifact_id"] if q.period != "none" else ["artifact_id"]
+    tot = j.group_by(models).aggregate(value=j.value.max())
     if q.period != "none":
         total = tot.group_by("period").aggregate(total=tot.value.sum())
         r = part.join(total, "period")

@@ -125,3 +125,61 @@ def test_second_writer_gets_store_busy(tmp_path: Path) -> None:
     # the file is intact and usable once the holder has gone
     with Store(path) as s:
         assert s.schema_version() == SCHEMA_VERSION
+
+
+def test_version_1_store_migrates_keeping_observations(tmp_path: Path) -> None:
+    """A store written by schema 1 (observations under a primary-key index) opens as
+    schema 2: every observation kept, the index gone, appends still never doubled."""
+    import duckdb
+
+    from openrace.store import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    for stmt in MIGRATIONS[0]:
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO observations VALUES ('hf:model:a/b', 'likes', 3, "
+                "TIMESTAMP '2025-01-01', 1), ('hf:model:a/b', 'likes', 4, "
+                "TIMESTAMP '2025-02-01', 2)")
+    con.close()
+    with Store(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.dicts("SELECT value, run_id FROM observations ORDER BY run_id") == [
+            {"value": 3.0, "run_id": 1}, {"value": 4.0, "run_id": 2}]
+        assert s.dicts("SELECT * FROM duckdb_constraints() WHERE table_name = "
+                       "'observations' AND constraint_type = 'PRIMARY KEY'") == []
+        again = [dict(artifact_id="hf:model:a/b", metric="likes", value=9.0,
+                      observed_at=datetime(2025, 3, 1), run_id=2),
+                 dict(artifact_id="hf:model:a/b", metric="likes", value=5.0,
+                      observed_at=datetime(2025, 3, 1), run_id=3),
+                 dict(artifact_id="hf:model:a/b", metric="likes", value=5.0,
+                      observed_at=datetime(2025, 3, 1), run_id=3)]
+        s.append("observations", again)
+        assert s.dicts("SELECT value, run_id FROM observations ORDER BY run_id") == [
+            {"value": 3.0, "run_id": 1}, {"value": 4.0, "run_id": 2},
+            {"value": 5.0, "run_id": 3}]
+
+
+def test_upsert_returning_says_what_it_wrote(store: Store) -> None:
+    day = [datetime(2025, 1, d) for d in range(1, 4)]
+    base = dict(source="hf", kind="model")
+
+    def rows(seen: datetime, *ids: str) -> list[dict]:
+        return [{**base, "artifact_id": f"hf:model:{i}", "source_id": i, "first_seen": seen,
+                 "last_seen": seen} for i in ids]
+
+    store.upsert("artifacts", rows(day[0], "a/old") + rows(day[2], "a/recent"),
+                 ["artifact_id"], keep=["first_seen"])
+    taken = store.upsert_returning(
+        "artifacts", rows(day[2], "a/old", "a/recent", "a/new"), ["artifact_id"],
+        keep=["first_seen"], update_where="artifacts.last_seen < ?", params=[day[1]],
+        returning=["artifact_id", "first_seen"])
+    # a/recent was written since day 2: left alone, not returned; a/old keeps first_seen
+    assert sorted(taken.to_pylist(), key=lambda r: r["artifact_id"]) == [
+        {"artifact_id": "hf:model:a/new", "first_seen": day[2]},
+        {"artifact_id": "hf:model:a/old", "first_seen": day[0]}]
+    assert store.dicts("SELECT artifact_id, last_seen FROM artifacts ORDER BY 1") == [
+        {"artifact_id": "hf:model:a/new", "last_seen": day[2]},
+        {"artifact_id": "hf:model:a/old", "last_seen": day[2]},
+        {"artifact_id": "hf:model:a/recent", "last_seen": day[2]}]

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES = (
     "organizations",
@@ -36,6 +36,13 @@ TABLES = (
     "harvest_runs",
     "quarantine",
 )
+
+#: Tables whose rows are unique on a natural key that no index enforces (an index over tens
+#: of millions of observations costs more memory and time than the whole rest of a harvest):
+#: :meth:`Store.append` keeps them unique itself.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "observations": ("artifact_id", "metric", "run_id"),
+}
 
 # MIGRATIONS[i] takes a store from schema version i to i + 1.
 MIGRATIONS: list[list[str]] = [
@@ -146,6 +153,20 @@ MIGRATIONS: list[list[str]] = [
             raw VARCHAR,
             seen_at TIMESTAMP NOT NULL
         )""",
+    ],
+    # 1 -> 2: observations lose their primary-key index (see NATURAL_KEYS)
+    [
+        """CREATE TABLE observations_v2 (
+            artifact_id VARCHAR NOT NULL,
+            metric VARCHAR NOT NULL,
+            value DOUBLE,
+            observed_at TIMESTAMP NOT NULL,
+            run_id BIGINT NOT NULL
+        )""",
+        """INSERT INTO observations_v2 SELECT artifact_id, metric, value, observed_at, run_id
+           FROM observations ORDER BY run_id""",
+        """DROP TABLE observations""",
+        """ALTER TABLE observations_v2 RENAME TO observations""",
     ],
 ]
 
@@ -296,6 +317,27 @@ class Store:
         their stored value on update (e.g. ``first_seen``). Returns rows written."""
         if len(rows) == 0:
             return 0
+        self.upsert_returning(table, rows, key, keep=keep)
+        return len(rows)
+
+    def upsert_returning(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]] | pa.Table,
+        key: Sequence[str],
+        *,
+        keep: Sequence[str] = (),
+        update_where: str | None = None,
+        params: Sequence[Any] = (),
+        returning: Sequence[str] = (),
+    ) -> pa.Table:
+        """:meth:`upsert`, and return the ``returning`` columns of the rows it inserted or
+        updated (as stored, so a ``keep`` column shows its old value on an update).
+        ``update_where`` (SQL over ``{table}.col`` and ``excluded.col``, with ``params``)
+        limits which stored rows are updated: the others are left as they are and not
+        returned."""
+        if len(rows) == 0:
+            return pa.table({c: pa.array([], pa.string()) for c in returning})
         batch = self._batch(table, rows)
         cols = batch.column_names
         updates = [c for c in cols if c not in key and c not in keep]
@@ -306,22 +348,59 @@ class Store:
             if updates
             else "DO NOTHING"
         )
+        if update_where and updates:
+            action += f" WHERE {update_where}"
+        ret = " RETURNING " + ", ".join(_ident(c) for c in returning) if returning else ""
+        with self.transaction():
+            self.con.register("_openrace_batch", batch)
+            try:
+                query = (f"INSERT INTO {_ident(table)} ({col_list}) "
+                         f"SELECT {col_list} FROM _openrace_batch "
+                         f"ON CONFLICT ({conflict}) {action}{ret}")
+                if returning:  # a relation runs the statement once, straight to Arrow
+                    out = self.con.sql(query, params=list(params)).to_arrow_table()
+                else:
+                    self.con.execute(query, list(params))
+                    out = pa.table({})
+            finally:
+                self.con.unregister("_openrace_batch")
+        return out
+
+    def append(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
+        """Insert rows, silently skipping any whose key is already stored (so a resumed
+        harvest never doubles a row): the primary key, or for the tables of
+        :data:`NATURAL_KEYS` their natural key. Returns rows offered."""
+        natural = NATURAL_KEYS.get(table)
+        if natural is None:
+            return self._insert(table, rows, "INSERT OR IGNORE")
+        if len(rows) == 0:
+            return 0
+        batch = self._batch(table, rows)
+        cols = ", ".join(_ident(c) for c in batch.column_names)
+        keys = ", ".join(_ident(c) for c in natural)
+        match = " AND ".join(f"t.{_ident(c)} = b.{_ident(c)}" for c in natural)
+        # rows come in run order, so a filter on the batch's runs (constants, not a
+        # subquery) lets DuckDB skip every row group of the other runs
+        runs = sorted(set(batch.column("run_id").to_pylist())) if "run_id" in natural else []
+        scope = f"t.run_id IN ({', '.join('?' * len(runs))}) AND " if runs else ""
         with self.transaction():
             self.con.register("_openrace_batch", batch)
             try:
                 self.con.execute(
-                    f"INSERT INTO {_ident(table)} ({col_list}) "
-                    f"SELECT {col_list} FROM _openrace_batch "
-                    f"ON CONFLICT ({conflict}) {action}"
+                    f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM "
+                    f"(SELECT DISTINCT ON ({keys}) * FROM _openrace_batch) b "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {_ident(table)} t WHERE {scope}{match})",
+                    runs,
                 )
             finally:
                 self.con.unregister("_openrace_batch")
         return batch.num_rows
 
-    def append(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
-        """Insert rows, silently skipping any whose primary key is already stored
-        (so a resumed harvest never doubles a row). Returns rows offered."""
-        return self._insert(table, rows, "INSERT OR IGNORE")
+    def insert(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
+        """Insert rows that the caller knows are not stored yet (no check: the fast path of
+        a harvest that has itself established which rows are new). Returns rows
+        written."""
+        return self._insert(table, rows)
 
     def _insert(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table,
                 verb: str = "INSERT") -> int:

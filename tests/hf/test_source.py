@@ -164,3 +164,59 @@ def test_the_real_client_reads_the_fake_hub() -> None:
         assert api.model_info("Qwen/Qwen2.5-7B").likes == 300
         listing = [p for p in hub.log if p.startswith("/api/models?")]
         assert len([p for p in listing if "cursor=" in p]) >= 3  # followed Link pages
+
+
+def _listing(n: int) -> MemoryCatalog:
+    return MemoryCatalog([make_model(f"org/m{i:03d}", f"2024-01-01T00:{i // 60:02d}:"
+                                     f"{i % 60:02d}.000Z") for i in range(n)])
+
+
+def test_pages_read_ahead_in_order_and_stop_with_the_caller() -> None:
+    from tests.hf.conftest import fast_client
+
+    hub = FakeHub(catalog=_listing(50), max_page=5)
+    with FakeHubServer(hub) as srv:
+        client = fast_client(srv.url, prefetch=3)
+        pages = list(client.pages("model", page_size=5))
+        ids = [r.id for p in pages for r in p.records]
+        assert ids == [f"org/m{i:03d}" for i in range(49, -1, -1)]  # newest first, all once
+        assert sum(p.requests for p in pages) == hub.requests == 10
+        hub.requests = 0
+        listing = client.pages("model", page_size=5)
+        first = next(listing)
+        listing.close()  # the caller stops: the worker stops too
+        assert len(first.records) == 5
+        assert hub.requests <= 1 + 3 + 1  # this page, a full queue, one in flight
+        import threading
+
+        assert not [t for t in threading.enumerate() if t.name == "openrace-hf"]
+
+
+def test_an_error_reaches_the_caller_after_the_pages_before_it() -> None:
+    from openrace.errors import SourceError
+    from tests.hf.conftest import fast_client
+    from tests.hf.fakehub import Fault
+
+    hub = FakeHub(catalog=_listing(20), max_page=5, faults={3: Fault("503")})
+    with FakeHubServer(hub) as srv:
+        got = []
+        with pytest.raises(SourceError, match="HTTP 503"):
+            for page in fast_client(srv.url, retries=0, prefetch=4).pages("model",
+                                                                          page_size=5):
+                got.append(page)
+        assert len(got) == 2
+
+
+def test_a_record_json_cannot_hold_is_quarantined_not_the_page() -> None:
+    """NaN is not JSON, but Python's json writes it and reads it: the page is read (by the
+    fallback decoder) and only that record is refused."""
+    from tests.hf.conftest import fast_client
+
+    hub = FakeHub(catalog=MemoryCatalog([
+        make_model("org/ok", "2024-01-02T00:00:00.000Z"),
+        make_model("org/nan", "2024-01-01T00:00:00.000Z", downloads=float("nan"))]))
+    with FakeHubServer(hub) as srv:
+        (page,) = fast_client(srv.url).pages("model")
+    assert [r.id for r in page.records] == ["org/ok"]
+    assert [(key, reason) for key, reason, _ in page.bad] == [
+        ("org/nan", "downloads is not a number: 'nan'")]

@@ -21,7 +21,9 @@ the cursor of every page and resume after a crash. On top of the client it
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +32,8 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
+import orjson
+
 from openrace.errors import (
     AuthenticationError,
     RateLimitExhaustedError,
@@ -37,7 +41,6 @@ from openrace.errors import (
     SourceUnreachableError,
     UsageError,
 )
-from openrace.sources import Page
 
 KINDS = ("model", "dataset")
 
@@ -152,7 +155,8 @@ class HubClient:
     max_wait: float = WINDOW_SECONDS
     timeout: float = 60.0
     malformed_retries: int = 2
-    prefetch: bool = True
+    #: pages fetched and parsed ahead by a worker thread while the caller stores (0: none)
+    prefetch: int = 16
     pacer: Pacer | None = None
     name: str = "hf"
     requests: int = 0
@@ -195,37 +199,33 @@ class HubClient:
         return f"/api/{kind}s?{urlencode(params)}"
 
     def pages(self, kind: str, *, cursor: str | None = None, since: datetime | None = None,
-              **query: Any) -> Iterator[Page]:
-        """Yield the pages of a listing; ``cursor`` (a relative URL from a previous page's
-        ``next_cursor``) resumes it. With ``prefetch``, the next page is fetched while the
-        caller stores this one (at most one request ahead), unless the page already reaches
-        back before ``since`` (an incremental run stops there)."""
+              **query: Any) -> Iterator[HubPage]:
+        """Yield the pages of a listing, parsed; ``cursor`` (a relative URL from a previous
+        page's ``next_cursor``) resumes it. With ``prefetch`` > 0, a worker thread fetches
+        and parses up to that many pages ahead while the caller stores the ones it has,
+        and stops after a page that already reaches back before ``since`` (an incremental
+        run stops there)."""
         if kind not in KINDS:
             raise SourceError(f"unknown Hub listing {kind!r}")
         url: str = cursor or self.first_url(kind, **query)
-        if not self.prefetch:
-            page: Page | None = self._page(url)
+        parse = PARSERS[kind]
+
+        def following(page: HubPage) -> str | None:
+            if since is not None and any(r.created < since for r in page.records):
+                return None
+            return page.next_cursor
+
+        if self.prefetch <= 0:
+            page: HubPage | None = self._page(url, parse)
             while page is not None:
                 yield page
-                page = self._page(page.next_cursor) if page.next_cursor else None
+                page = self._page(page.next_cursor, parse) if page.next_cursor else None
             return
-        from concurrent.futures import ThreadPoolExecutor
+        yield from _read_ahead(url, lambda u: self._page(u, parse), following, self.prefetch)
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="openrace-hf") as pool:
-            ahead = pool.submit(self._page, url)
-            while ahead is not None:
-                page = ahead.result()
-                more = page.next_cursor and not (since and _reaches(page.items, since))
-                ahead = pool.submit(self._page, page.next_cursor) if more else None
-                try:
-                    yield page
-                except GeneratorExit:
-                    if ahead is not None:
-                        ahead.cancel()
-                    raise
-
-    def _page(self, url: str) -> Page:
-        """Fetch and decode one page (a malformed body is fetched again, then refused)."""
+    def _page(self, url: str, parse: Callable[[Any], HubRecord]) -> HubPage:
+        """Fetch, decode and parse one page (a malformed body is fetched again, then
+        refused); records that cannot be parsed are kept, with why, for quarantine."""
         before = self.requests
         for attempt in range(self.malformed_retries + 1):
             response = self._get(url)
@@ -235,9 +235,18 @@ class HubClient:
             except SourceError:
                 if attempt == self.malformed_retries:
                     raise
+        records: list[HubRecord] = []
+        bad: list[tuple[str | None, str, Any]] = []
+        for raw in items:
+            try:
+                records.append(parse(raw))
+            except BadRecord as exc:
+                bad.append((exc.key, exc.reason, raw))
+        bad += [(None, "record is not an object", raw) for raw in junk]
         nxt = response.links.get("next", {}).get("url")
-        return Page(items=items, cursor=url, next_cursor=_relative(nxt) if nxt else None,
-                    requests=self.requests - before, junk=junk)
+        return HubPage(records=records, bad=bad, read=len(items) + len(junk), cursor=url,
+                       next_cursor=_relative(nxt) if nxt else None,
+                       requests=self.requests - before)
 
     def _get(self, relative: str) -> Any:
         import httpx2
@@ -323,16 +332,49 @@ def _wait_of(headers: Mapping[str, str]) -> float:
     return 1.0
 
 
-def _reaches(items: list[Any], since: datetime) -> bool:
-    """Whether a page holds a record created before ``since``."""
-    for item in items:
+def _read_ahead(first: str, fetch: Callable[[str], HubPage],
+                following: Callable[[HubPage], str | None], depth: int) -> Iterator[HubPage]:
+    """Yield ``fetch(first)`` and the pages ``following`` each, fetched by a worker thread
+    up to ``depth`` pages ahead of the consumer; an error reaches the consumer after the
+    pages fetched before it. The worker stops when the consumer does."""
+    ahead: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        url: str | None = first
         try:
-            created = parse_time(item.get("createdAt"), "createdAt", None)
-        except BadRecord:
-            continue
-        if created is not None and created < since:
-            return True
-    return False
+            while url is not None and not stop.is_set():
+                page = fetch(url)
+                if not hand(("page", page)):
+                    return
+                url = following(page)
+            hand(("end", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand(("error", exc))
+
+    worker = threading.Thread(target=work, name="openrace-hf", daemon=True)
+    worker.start()
+    try:
+        while True:
+            what, value = ahead.get()
+            if what == "end":
+                return
+            if what == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        # a worker in a paced wait or a retry may take long: it stops by itself after that
+        worker.join(timeout=5.0)
 
 
 def _relative(url: str) -> str:
@@ -342,7 +384,10 @@ def _relative(url: str) -> str:
 
 def _page_items(response: Any, url: str) -> tuple[list[Any], list[Any]]:
     try:
-        body = json.loads(response.content)
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:  # what orjson refuses and json takes (NaN, huge ints)
+            body = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         raise SourceError(
             f"the Hub sent a malformed page (not JSON) for {url[:200]}; re-run to resume"
@@ -366,7 +411,7 @@ class BadRecord(ValueError):
         self.key = key
 
 
-@dataclass
+@dataclass(slots=True)
 class HubRecord:
     """One model or dataset as openrace stores it."""
 
@@ -404,6 +449,24 @@ class HubRecord:
         return any(rel == "quantized" for _, rel in self.parents)
 
 
+@dataclass
+class HubPage:
+    """One page of a Hub listing, parsed at the edge."""
+
+    #: the records that parsed
+    records: list[HubRecord]
+    #: (id if any, reason, raw record) of those that did not, non-objects included
+    bad: list[tuple[str | None, str, Any]]
+    #: records the page held
+    read: int
+    #: cursor that fetched this page
+    cursor: str | None
+    #: cursor of the next page, None when this page is the last
+    next_cursor: str | None
+    #: HTTP requests spent on this page (retries included)
+    requests: int = 1
+
+
 def parse_time(value: Any, field_name: str, key: str | None) -> datetime | None:
     """An ISO 8601 Hub timestamp as naive UTC; None stays None; garbage is a
     :class:`BadRecord`."""
@@ -412,7 +475,12 @@ def parse_time(value: Any, field_name: str, key: str | None) -> datetime | None:
     if not isinstance(value, str):
         raise BadRecord(f"{field_name} is not a date: {str(value)[:60]!r}", key)
     try:
-        ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if value.endswith("Z") and value[10:11] == "T":  # the Hub's form: UTC, no zone to convert
+            ts = datetime.fromisoformat(value[:-1])
+            if ts.tzinfo is not None:
+                raise ValueError(value)
+        else:
+            ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise BadRecord(f"{field_name} is not a date: {value[:60]!r}", key) from None
     if ts.tzinfo is not None:
@@ -466,16 +534,15 @@ def lineage_of(repo_id: str, tags: list[str], card: Mapping[str, Any] | None,
     typed: dict[str, str] = {}
     plain: list[str] = []
     for t in tags:
-        if not t.startswith("base_model:"):
-            continue
-        rest = t[len("base_model:"):]
-        if ":" in rest:
-            rel, pid = rest.split(":", 1)
-            relation = rel if rel in RELATIONS else "unknown"
-            if is_repo_id(pid) and pid != repo_id:
-                typed.setdefault(pid, relation)
-        elif is_repo_id(rest) and rest != repo_id:
-            plain.append(rest)
+        if t.startswith("base_model:"):
+            rel, typed_tag, pid = t[11:].partition(":")
+            if typed_tag:
+                typed.setdefault(pid, rel if rel in RELATIONS else "unknown")
+            else:
+                plain.append(rel)
+    # each id checked once: most models carry both the plain and the typed tag
+    typed = {pid: rel for pid, rel in typed.items() if pid != repo_id and is_repo_id(pid)}
+    plain = [pid for pid in plain if pid not in typed and pid != repo_id and is_repo_id(pid)]
     if typed or plain:
         out = dict(typed)
         for pid in plain:
@@ -504,10 +571,10 @@ DATASET_CARD_FIELDS = ("license", "task_categories", "language", "size_categorie
                        "pretty_name", "source_datasets", "configs")
 
 
-def _common(raw: Any, kind: str) -> tuple[str, dict[str, Any], list[str], dict[str, Any]]:
+def _common(raw: Any, kind: str) -> tuple[str, Mapping[str, Any], list[str], Mapping[str, Any]]:
     if not isinstance(raw, Mapping):
         raise BadRecord("record is not an object")
-    rid = raw.get("id", raw.get("modelId"))
+    rid = raw["id"] if "id" in raw else raw.get("modelId")
     if rid is None:
         raise BadRecord("missing id")
     if not is_repo_id(rid):
@@ -519,9 +586,9 @@ def _common(raw: Any, kind: str) -> tuple[str, dict[str, Any], list[str], dict[s
         raise BadRecord("tags is not a list of strings", rid)
     tags = [t[:200] for t in tags_raw[:500]]
     card = raw.get("cardData")
-    if card is not None and not isinstance(card, Mapping):
-        card = None
-    return rid, dict(raw), tags, dict(card or {})
+    if not isinstance(card, Mapping):
+        card = {}
+    return rid, raw, tags, card
 
 
 def parse_model(raw: Any) -> HubRecord:

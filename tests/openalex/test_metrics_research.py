@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
-from openrace.harvest.openalex import OpenAlexHarvester
+from openrace.harvest.openalex import OpenAlexHarvester, rank_metric
 from openrace.metrics.catalogue import load_catalogue
-from openrace.sources.openalex import OpenAlexClient
+from openrace.sources.openalex import DEFAULT_SELECTION, OpenAlexClient
 from openrace.store import Store
 from tests.openalex.conftest import add_orgs, world_works
 from tests.openalex.fakealex import FakeAlex, FakeAlexServer
@@ -104,3 +105,26 @@ def test_company_papers_and_organisations(harvested: Store) -> None:
     typed = values(CAT.evaluate("top_cited_papers", harvested, by="sector",
                                 sector_rule="institution-type"))
     assert typed == {"industry": 5, "academia": 4, "government": 1}
+
+
+def test_a_ranked_work_without_a_date_is_in_no_years_top_list() -> None:
+    s = Store(":memory:")
+    now = datetime(2026, 1, 1)
+    dates = {"W1": datetime(2023, 5, 1), "W2": None}
+    s.upsert("artifacts", [
+        {"artifact_id": f"openalex:work:{w}", "source": "openalex", "kind": "work",
+         "source_id": w, "created": d, "first_seen": now, "last_seen": now}
+        for w, d in dates.items()], ["artifact_id"])
+    s.replace_attributions([f"openalex:work:{w}" for w in dates], ["affiliation"], [
+        {"artifact_id": f"openalex:work:{w}", "org_id": None, "country": c, "weight": 1.0,
+         "method": "affiliation", "detail": "education I1"}
+        for w, c in (("W1", "US"), ("W2", "CN"))])
+    s.append("observations", [
+        {"artifact_id": f"openalex:work:{w}", "metric": rank_metric(DEFAULT_SELECTION),
+         "value": float(i), "observed_at": now, "run_id": 1}
+        for i, w in enumerate(dates, 1)])
+    assert values(CAT.evaluate("top_cited_papers", s, period="none"), None) == {"US": 1}
+    assert values(CAT.evaluate("top_cited_share", s, period="none"), None) == {"US": 1.0}
+    assert CAT.evaluate("top_cited_share", s).to_pylist() == [
+        {"period": "2023", "group": "US", "value": 1.0}]
+    s.close()

@@ -217,9 +217,10 @@ def top_works(t: Tables, q: Query) -> Any:
     ranked = a.join(o, "artifact_id")
     # a year's top list is the one of the latest harvest that ranked that year: works that
     # have since dropped out of the top keep their old rank but are not counted (a window,
-    # so that the works and their ranks are joined once, not again for each year's run)
+    # so that the works and their ranks are joined once, not again for each year's run);
+    # works without a date belong to no year's list
     ranked = ranked.mutate(last_run=ranked.run_id.max().over(group_by="year"))
-    w = ranked.filter(ranked.run_id == ranked.last_run)
+    w = ranked.filter(ranked.year.notnull() & (ranked.run_id == ranked.last_run))
     w = w.select("artifact_id", "created", "year", "rank")
     tier = q.opt("tier")
     if tier == "top-100":

@@ -192,10 +192,12 @@ def generate(path: Path, scale: float = 1.0) -> dict[str, Any]:
             FROM (SELECT child_id, min(parent_id) AS parent_id FROM lineage
                   GROUP BY child_id) l
             JOIN attributions a ON a.artifact_id = l.parent_id AND a.method = 'registry'""")
-        # observations: ten monthly harvests of downloads (30-day, all-time) and likes
+        # observations: ten monthly harvests of downloads (30-day, all-time) and likes; each
+        # run observes distinct models (j * 3 stays below the number of models), so a plain
+        # INSERT (schema 2 has no key on observations to ignore duplicates by)
         per_run = max(1, n["model_observations"] // 30)
         con.execute(f"""
-            INSERT OR IGNORE INTO observations
+            INSERT INTO observations
             SELECT 'hf:model:' || ns || '/m' || i, metric,
                    CASE metric WHEN 'likes' THEN floor(pow(10, 4 * pow(u, 4)))
                                WHEN 'downloads_30d' THEN floor(pow(10, 7 * pow(u, 3)) * r)

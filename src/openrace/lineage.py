@@ -16,25 +16,56 @@ from openrace.store import Store
 
 MAX_DEPTH = 12
 
-_ROOTS = f"""
-WITH RECURSIVE walk(node, anc, d) AS (
-    SELECT child_id, parent_id, 1 FROM lineage WHERE child_id LIKE 'hf:model:%'
-    UNION
-    SELECT w.node, l.parent_id, w.d + 1
-    FROM walk w JOIN lineage l ON l.child_id = w.anc
-    WHERE w.d < {MAX_DEPTH}
-),
-has_parent AS (SELECT DISTINCT child_id FROM lineage),
-roots AS (
-    SELECT DISTINCT w.node, w.anc AS root FROM walk w
-    ANTI JOIN has_parent h ON h.child_id = w.anc
-)
-"""
+#: Scratch tables of the walk (temporary: gone with the connection).
+_NODES, _EDGES, _FRONTIER, _ROOTS = "_lineage_nodes", "_lineage_edges", "_lineage_frontier", \
+    "_lineage_roots"
+
+
+def _walk_roots(store: Store) -> None:
+    """Fill the scratch table ``_lineage_roots`` with every derivative Hub model
+    (``node``) and each of its roots (``root``, artifact ids), and its number of roots
+    (``n``).
+
+    The walk goes one level at a time over integer ids and keeps only the current level's
+    (model, ancestor) pairs, so its memory is that of the widest level, not of every path
+    (a recursive query over the text ids held them all: gigabytes at Hub scale)."""
+    store.temp_table(_NODES, """
+        SELECT id, row_number() OVER () AS n
+        FROM (SELECT child_id AS id FROM lineage UNION SELECT parent_id FROM lineage)""")
+    store.temp_table(_EDGES, f"""
+        SELECT c.n AS child, p.n AS parent, starts_with(l.child_id, 'hf:model:') AS seed
+        FROM lineage l JOIN {_NODES} c ON c.id = l.child_id
+        JOIN {_NODES} p ON p.id = l.parent_id""")
+    store.temp_table(_ROOTS, "SELECT 0::BIGINT AS node, 0::BIGINT AS root LIMIT 0")
+    store.temp_table(_FRONTIER, f"SELECT DISTINCT child AS node, parent AS anc FROM {_EDGES} "
+                                "WHERE seed")
+    for depth in range(1, MAX_DEPTH + 1):
+        store.con.execute(f"""
+            INSERT INTO {_ROOTS} SELECT node, anc FROM {_FRONTIER} f
+            ANTI JOIN (SELECT DISTINCT child FROM {_EDGES}) h ON h.child = f.anc""")
+        if depth == MAX_DEPTH:
+            break
+        store.temp_table(_FRONTIER, f"""
+            SELECT DISTINCT f.node, e.parent AS anc
+            FROM {_FRONTIER} f JOIN {_EDGES} e ON e.child = f.anc""")
+        if not store.con.execute(f"SELECT count(*) FROM {_FRONTIER}").fetchall()[0][0]:
+            break
+    store.temp_table(_ROOTS, f"""
+        SELECT nn.id AS node, nr.id AS root, r.n
+        FROM (SELECT node, root, count(*) OVER (PARTITION BY node) AS n
+              FROM (SELECT DISTINCT node, root FROM {_ROOTS})) r
+        JOIN {_NODES} nn ON nn.n = r.node JOIN {_NODES} nr ON nr.n = r.root""")
+    for scratch in (_NODES, _EDGES, _FRONTIER):
+        store.drop_temp_table(scratch)
 
 
 def roots(store: Store) -> pa.Table:
     """Every derivative Hub model with each of its roots: columns ``node``, ``root``."""
-    return store.sql(_ROOTS + "SELECT node, root FROM roots ORDER BY node, root")
+    _walk_roots(store)
+    try:
+        return store.sql(f"SELECT node, root FROM {_ROOTS} ORDER BY node, root")
+    finally:
+        store.drop_temp_table(_ROOTS)
 
 
 def refresh_inherited(store: Store) -> int:
@@ -46,27 +77,27 @@ def refresh_inherited(store: Store) -> int:
     :func:`openrace.attribution.hub_attribution` for the roots.
     """
     with store.transaction():
+        _walk_roots(store)
         store.con.execute(
             "DELETE FROM attributions WHERE method = 'inherited' AND artifact_id LIKE 'hf:%'"
         )
         store.con.execute(
-            _ROOTS
-            + """,
-            ns AS (
+            f"""
+            WITH ns AS (
                 SELECT lower(n) AS namespace, any_value(id) AS org_id,
                        any_value(country) AS country
                 FROM (SELECT id, country, unnest(hf_namespaces) AS n FROM organizations)
                 GROUP BY 1
             ),
-            counted AS (SELECT node, root, count(*) OVER (PARTITION BY node) AS n FROM roots)
             INSERT INTO attributions
             SELECT c.node, ns.org_id, ns.country, 1.0 / c.n, 'inherited', 'root ' || c.root
-            FROM counted c
+            FROM {_ROOTS} c
             LEFT JOIN ns ON ns.namespace = lower(
                 CASE WHEN contains(substr(c.root, 10), '/')
                      THEN split_part(substr(c.root, 10), '/', 1) ELSE '' END)
             """
         )
+        store.drop_temp_table(_ROOTS)
         n = store.con.execute(
             "SELECT count(*) FROM attributions WHERE method = 'inherited' "
             "AND artifact_id LIKE 'hf:%'"

@@ -282,6 +282,31 @@ class Store:
         finally:
             self._in_tx = False
 
+    @contextmanager
+    def memory_limit(self, limit: str | None) -> Iterator[Store]:
+        """Bound DuckDB's memory (e.g. ``"256MB"``) for the block, then restore the
+        previous bound. DuckDB otherwise keeps up to 80 % of the machine's memory of the
+        store cached; a long harvest needs little of it. None: leave it as it is."""
+        if limit is None:
+            yield self
+            return
+        before = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self.con.execute(f"SET memory_limit = '{_size(limit)}'")
+        try:
+            yield self
+        finally:
+            self.con.execute(f"SET memory_limit = '{_size(before)}'")
+
+    def temp_table(self, name: str, query: str, params: Sequence[Any] | None = None) -> None:
+        """(Re)create the scratch table ``name`` (temporary: this connection's only, gone
+        when it closes) from ``query``."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {query}",
+                         list(params or []))
+
+    def drop_temp_table(self, name: str) -> None:
+        """Drop the scratch table ``name`` if there is one."""
+        self.con.execute(f"DROP TABLE IF EXISTS temp.{_ident(name)}")
+
     # -- writes ----------------------------------------------------------------------------
 
     def columns(self, table: str) -> list[str]:
@@ -554,6 +579,12 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value in the ``meta`` table."""
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _size(value: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]?i?B", value.strip(), re.IGNORECASE):
+        raise StoreError(f"bad memory size {value!r} (e.g. 256MB, 1.5GiB)")
+    return value.strip()
 
 
 def _ident(name: str) -> str:

@@ -62,6 +62,9 @@ class HarvestOptions:
     commit_every: int = 20000
     #: stop after this many pages in total (a bound for trials); None: no bound
     max_pages: int | None = None
+    #: DuckDB's memory bound during the update (None: DuckDB's default, 80 % of the
+    #: machine): a crawl streams, and what DuckDB would cache of the store it does not need
+    memory_limit: str | None = "256MB"
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -167,15 +170,8 @@ class HubHarvester:
             self.store.set_meta("hf_attributions_registry", fingerprint)
         self.progress("start", {"run_id": stats.run_id, "resumed": stats.resumed})
         try:
-            for level in range(opts.depth + 1 if opts.mode == "registry" else 1):
-                scopes = self._scopes(opts, level, stats.run_id)
-                self.progress("level", {"level": level, "scopes": len(scopes)})
-                for sc in scopes:
-                    if self._pages_left is not None and self._pages_left <= 0:
-                        break
-                    with _young_gc_only():
-                        self._harvest_scope(sc, opts, stats)
-            stats.inherited = refresh_inherited(self.store)
+            with self.store.memory_limit(opts.memory_limit):
+                self._levels(opts, stats)
         except KeyboardInterrupt:
             self.store.finish_run(stats.run_id, "interrupted", "interrupted by the user")
             raise
@@ -187,6 +183,19 @@ class HubHarvester:
         self.store.finish_run(stats.run_id, "ok")
         self.progress("done", stats.as_dict())
         return stats
+
+    def _levels(self, opts: HarvestOptions, stats: HarvestStats) -> None:
+        """Harvest each level's scopes (one level in ``full`` mode), then the inherited
+        attributions."""
+        for level in range(opts.depth + 1 if opts.mode == "registry" else 1):
+            scopes = self._scopes(opts, level, stats.run_id)
+            self.progress("level", {"level": level, "scopes": len(scopes)})
+            for sc in scopes:
+                if self._pages_left is not None and self._pages_left <= 0:
+                    break
+                with _paused_gc():
+                    self._harvest_scope(sc, opts, stats)
+        stats.inherited = refresh_inherited(self.store)
 
     def _namespaces(self, opts: HarvestOptions) -> list[str]:
         if opts.namespaces is not None:
@@ -264,6 +273,7 @@ class HubHarvester:
                         >= opts.commit_every):
                     self._flush(run_id, sc, batch, stats)
                     batch = []
+                    gc.collect()  # with the batch gone, a pass over little (_paused_gc)
                 if limited:
                     self.store.finish_run(run_id, "interrupted", "page limit reached")
                     return
@@ -313,7 +323,6 @@ class HubHarvester:
                 run_id, cursor=batch[-1].next_cursor,
                 watermark=_later(self._watermark(run_id), newest),
                 requests=requests, read=read, stored=len(records), rejected=len(bad))
-        gc.collect(1)  # the young garbage of the batch (see _young_gc_only)
         stats.pages += len(batch)
         stats.requests += requests
         stats.read += read
@@ -399,11 +408,11 @@ class HubHarvester:
 
 
 @contextmanager
-def _young_gc_only() -> Iterator[None]:
-    """Pause Python's automatic garbage collection for a listing (each batch then collects
-    its young generation itself). Parsed records form no reference cycles, but a crawl holds
-    hundreds of thousands of them, and the collector's full passes over them cost a third
-    of the harvest's time."""
+def _paused_gc() -> Iterator[None]:
+    """Pause Python's automatic garbage collection for a listing: the harvest collects
+    after each stored batch instead, when little is alive. Parsed records form no reference
+    cycles, but the collector's passes over the hundreds of thousands alive in a batch
+    cost a third of the harvest's time."""
     enabled = gc.isenabled()
     gc.disable()
     try:

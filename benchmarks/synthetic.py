@@ -171,7 +171,7 @@ def generate(path: Path, scale: float = 1.0) -> dict[str, Any]:
         # lineage: each edge from a later model to an earlier one (a DAG, trees of roots)
         rel = _weighted(RELATIONS, _hash01("e", 5))
         con.execute(f"""
-            INSERT OR IGNORE INTO lineage
+            INSERT INTO lineage
             SELECT DISTINCT child_id, parent_id, relation FROM (
               SELECT 'hf:model:' || cns || '/m' || c AS child_id,
                      'hf:model:' || pns || '/m' || p AS parent_id, {rel} AS relation

@@ -128,8 +128,8 @@ def test_second_writer_gets_store_busy(tmp_path: Path) -> None:
 
 
 def test_version_1_store_migrates_keeping_observations(tmp_path: Path) -> None:
-    """A store written by schema 1 (observations under a primary-key index) opens as
-    schema 2: every observation kept, the index gone, appends still never doubled."""
+    """A store written by schema 1 (observations and lineage under primary-key indexes)
+    opens as schema 2: every row kept, the indexes gone, appends still never doubled."""
     import duckdb
 
     from openrace.store import MIGRATIONS
@@ -142,13 +142,19 @@ def test_version_1_store_migrates_keeping_observations(tmp_path: Path) -> None:
     con.execute("INSERT INTO observations VALUES ('hf:model:a/b', 'likes', 3, "
                 "TIMESTAMP '2025-01-01', 1), ('hf:model:a/b', 'likes', 4, "
                 "TIMESTAMP '2025-02-01', 2)")
+    con.execute("INSERT INTO lineage VALUES ('hf:model:a/b', 'hf:model:x/y', 'finetune')")
     con.close()
     with Store(path) as s:
         assert s.schema_version() == SCHEMA_VERSION == 2
+        edge = {"child_id": "hf:model:a/b", "parent_id": "hf:model:x/y",
+                "relation": "finetune"}
+        s.append("lineage", [edge, {**edge, "relation": "merge"}])
+        assert s.dicts("SELECT relation FROM lineage ORDER BY 1") == [
+            {"relation": "finetune"}, {"relation": "merge"}]
         assert s.dicts("SELECT value, run_id FROM observations ORDER BY run_id") == [
             {"value": 3.0, "run_id": 1}, {"value": 4.0, "run_id": 2}]
-        assert s.dicts("SELECT * FROM duckdb_constraints() WHERE table_name = "
-                       "'observations' AND constraint_type = 'PRIMARY KEY'") == []
+        assert s.dicts("SELECT * FROM duckdb_constraints() WHERE table_name IN "
+                       "('observations', 'lineage') AND constraint_type = 'PRIMARY KEY'") == []
         again = [dict(artifact_id="hf:model:a/b", metric="likes", value=9.0,
                       observed_at=datetime(2025, 3, 1), run_id=2),
                  dict(artifact_id="hf:model:a/b", metric="likes", value=5.0,

@@ -39,6 +39,15 @@ def namespace_index(orgs: Iterable[Mapping[str, Any]]) -> dict[str, OrgRef]:
     return index
 
 
+#: The SQL form of :func:`namespace_index`, as a common table expression ``ns``
+#: (``namespace``, ``org_id``, ``country``) over the store's ``organizations``.
+NAMESPACES_CTE = """ns AS (
+    SELECT lower(n) AS namespace, any_value(id) AS org_id, any_value(country) AS country
+    FROM (SELECT id, country, unnest(hf_namespaces) AS n FROM organizations)
+    GROUP BY 1
+)"""
+
+
 def hub_namespace(repo_id: str) -> str:
     """The namespace of a Hub repo id (``Qwen/Qwen2.5-7B`` → ``qwen``)."""
     return repo_id.split("/", 1)[0].lower() if "/" in repo_id else ""

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.attribution import NAMESPACES_CTE
 from openrace.store import Store
 
 MAX_DEPTH = 12
@@ -83,12 +84,7 @@ def refresh_inherited(store: Store) -> int:
         )
         store.con.execute(
             f"""
-            WITH ns AS (
-                SELECT lower(n) AS namespace, any_value(id) AS org_id,
-                       any_value(country) AS country
-                FROM (SELECT id, country, unnest(hf_namespaces) AS n FROM organizations)
-                GROUP BY 1
-            ),
+            WITH {NAMESPACES_CTE}
             INSERT INTO attributions
             SELECT c.node, ns.org_id, ns.country, 1.0 / c.n, 'inherited', 'root ' || c.root
             FROM {_ROOTS} c

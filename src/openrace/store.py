@@ -38,10 +38,11 @@ TABLES = (
 )
 
 #: Tables whose rows are unique on a natural key that no index enforces (an index over tens
-#: of millions of observations costs more memory and time than the whole rest of a harvest):
-#: :meth:`Store.append` keeps them unique itself.
+#: of millions of observations, or millions of lineage edges, costs more memory and time
+#: than the whole rest of a harvest): :meth:`Store.append` keeps them unique itself.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "observations": ("artifact_id", "metric", "run_id"),
+    "lineage": ("child_id", "parent_id", "relation"),
 }
 
 # MIGRATIONS[i] takes a store from schema version i to i + 1.
@@ -154,7 +155,7 @@ MIGRATIONS: list[list[str]] = [
             seen_at TIMESTAMP NOT NULL
         )""",
     ],
-    # 1 -> 2: observations lose their primary-key index (see NATURAL_KEYS)
+    # 1 -> 2: observations and lineage lose their primary-key indexes (see NATURAL_KEYS)
     [
         """CREATE TABLE observations_v2 (
             artifact_id VARCHAR NOT NULL,
@@ -167,6 +168,14 @@ MIGRATIONS: list[list[str]] = [
            FROM observations ORDER BY run_id""",
         """DROP TABLE observations""",
         """ALTER TABLE observations_v2 RENAME TO observations""",
+        """CREATE TABLE lineage_v2 (
+            child_id VARCHAR NOT NULL,
+            parent_id VARCHAR NOT NULL,
+            relation VARCHAR NOT NULL
+        )""",
+        """INSERT INTO lineage_v2 SELECT child_id, parent_id, relation FROM lineage""",
+        """DROP TABLE lineage""",
+        """ALTER TABLE lineage_v2 RENAME TO lineage""",
     ],
 ]
 

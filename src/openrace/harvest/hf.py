@@ -34,6 +34,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from openrace.attribution import NAMESPACES_CTE
 from openrace.errors import UsageError
 from openrace.lineage import refresh_inherited
 from openrace.openness import license_class
@@ -64,7 +65,7 @@ class HarvestOptions:
     max_pages: int | None = None
     #: DuckDB's memory bound during the update (None: DuckDB's default, 80 % of the
     #: machine): a crawl streams, and what DuckDB would cache of the store it does not need
-    memory_limit: str | None = "256MB"
+    memory_limit: str | None = "512MB"
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -391,15 +392,12 @@ class HubHarvester:
         fresh = pc.is_in(arts.column("artifact_id"), value_set=taken.column("artifact_id"))
         self.store.insert("observations", _observations(arts.column("artifact_id"), fresh,
                                                         records, now, run_id))
-        edges = [(r.artifact_id, f"hf:model:{pid}", rel) for r in records for pid, rel in
-                 r.parents]
-        if edges:
-            self.store.append("lineage", pa.table({
-                "child_id": pa.array([e[0] for e in edges], pa.string()),
-                "parent_id": pa.array([e[1] for e in edges], pa.string()),
-                "relation": pa.array([e[2] for e in edges], pa.string()),
-            }))
         new = taken.filter(pc.equal(taken.column("first_seen"), pa.scalar(now, ts)))
+        # the edges of an artifact new to the store cannot be stored yet; the others may be
+        new_ids = set(new.column("artifact_id").to_pylist())
+        seen_ids = set(taken.column("artifact_id").to_pylist()) - new_ids
+        self.store.insert("lineage", _edges(records, new_ids))
+        self.store.append("lineage", _edges(records, seen_ids))
         if new.num_rows:
             # nothing to delete: these artifacts are new to the store
             _insert_hub_attributions(self.store, arts.select(["artifact_id", "source_id"])
@@ -446,6 +444,17 @@ def _observations(ids: pa.ChunkedArray, fresh: pa.ChunkedArray, records: list[Hu
         .append_column("run_id", pa.array([run_id] * m, pa.int64()))
 
 
+def _edges(records: list[HubRecord], ids: set[str]) -> pa.Table:
+    """The lineage edges of the records of ``ids``."""
+    edges = [(r.artifact_id, f"hf:model:{pid}", rel) for r in records if r.artifact_id in ids
+             for pid, rel in r.parents]
+    return pa.table({
+        "child_id": pa.array([e[0] for e in edges], pa.string()),
+        "parent_id": pa.array([e[1] for e in edges], pa.string()),
+        "relation": pa.array([e[2] for e in edges], pa.string()),
+    })
+
+
 def _detail(r: HubRecord) -> str:
     detail: dict[str, Any] = {"gated": r.gated, "children": r.children,
                               "quantized": r.quantized}
@@ -463,17 +472,13 @@ def _license_class(value: str | None) -> str:
 #: The set-based form of :func:`openrace.attribution.hub_attribution`: the ``registry`` or
 #: ``unattributed`` row of every Hub artifact of ``{hub}`` (a relation with
 #: ``artifact_id``, ``source_id``).
-_HUB_ATTRIBUTIONS = """
-WITH ns AS (
-    SELECT lower(n) AS namespace, any_value(id) AS org_id, any_value(country) AS country
-    FROM (SELECT id, country, unnest(hf_namespaces) AS n FROM organizations)
-    GROUP BY 1
-),
+_HUB_ATTRIBUTIONS = f"""
+WITH {NAMESPACES_CTE},
 hub AS (
     SELECT artifact_id, CASE WHEN contains(source_id, '/')
         THEN lower(split_part(source_id, '/', 1)) ELSE '' END AS namespace,
         source_id
-    FROM {hub}
+    FROM {{hub}}
 )
 INSERT INTO attributions
 SELECT h.artifact_id, ns.org_id, ns.country, 1.0,

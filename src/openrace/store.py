@@ -299,12 +299,16 @@ class Store:
         if limit is None:
             yield self
             return
-        before = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        setting = "SELECT current_setting('memory_limit')"
+        before = self.con.execute(setting).fetchall()[0][0]
         self.con.execute(f"SET memory_limit = '{_size(limit)}'")
         try:
             yield self
         finally:
-            self.con.execute(f"SET memory_limit = '{_size(before)}'")
+            # DuckDB shows the bound rounded: the default is restored exactly by a RESET
+            self.con.execute("RESET memory_limit")
+            if self.con.execute(setting).fetchall()[0][0] != before:
+                self.con.execute(f"SET memory_limit = '{_size(before)}'")
 
     def temp_table(self, name: str, query: str, params: Sequence[Any] | None = None) -> None:
         """(Re)create the scratch table ``name`` (temporary: this connection's only, gone

@@ -94,6 +94,7 @@ def test_datasets_catalogue(filled: Path, capsys: pytest.CaptureFixture[str]) ->
     ["update", "hf", "--plan", "platinum"],
     ["update", "hf", "--depth", "11"],
     ["update", "hf", "--kind", "space"],
+    ["update", "hf", "--memory-limit", "lots"],
     ["models", "--sort", "vibes"],
     ["datasets", "--min-completeness", "3"],
 ])

@@ -251,3 +251,38 @@ def test_bad_token_is_one_clear_error(hf_store: Store, catalog: MemoryCatalog) -
     assert count(hf_store, "SELECT count(*) FROM artifacts WHERE source = 'hf'") == 3
     dump = str(hf_store.counts()) + str(hf_store.dicts("SELECT * FROM harvest_runs"))
     assert "hf_good" not in dump and "hf_bad" not in dump
+
+
+def test_duckdb_memory_is_bounded_during_an_update_and_restored(hf_store: Store,
+                                                                fake_hub: FakeHubServer
+                                                                ) -> None:
+    from openrace.harvest.hf import _auto_limit
+
+    setting = "SELECT current_setting('memory_limit')"
+    before = hf_store.con.execute(setting).fetchall()[0][0]
+    seen: list[str] = []
+    client = fast_client(fake_hub.url)
+    HubHarvester(hf_store, client, progress=lambda event, info: seen.append(
+        hf_store.con.execute(setting).fetchall()[0][0]) if event == "page" else None
+                 ).run(HarvestOptions(namespaces=NAMESPACES))
+    assert seen and set(seen) == {"488.2 MiB"}  # 512 MB, as DuckDB shows it
+    assert hf_store.con.execute(setting).fetchall()[0][0] == before
+    assert _auto_limit(3_000_000) == "512MB" and _auto_limit(10_000_000) == "1220MB"
+
+
+def test_a_store_out_of_memory_is_one_clear_error_and_resumes(  # type: ignore[no-untyped-def]
+        hf_store: Store, fake_hub: FakeHubServer, tmp_path, bundled_registry) -> None:
+    from openrace.errors import StoreError
+    from openrace.registry import sync_registry
+
+    opts = dict(namespaces=NAMESPACES, memory_limit="1MB")
+    with pytest.raises(StoreError, match=r"out of memory.*--memory-limit"):
+        HubHarvester(hf_store, fast_client(fake_hub.url)).run(HarvestOptions(**opts))
+    stats = harvest(hf_store, fake_hub.url)  # the default bound: the update resumes
+    assert stats.resumed  # type: ignore[attr-defined]
+    with Store(tmp_path / "plain.duckdb") as plain:
+        sync_registry(plain, bundled_registry)
+        harvest(plain, fake_hub.url)
+        tables = ("artifacts", "observations", "lineage", "attributions")
+        assert {t: hf_store.counts()[t] for t in tables} == {
+            t: plain.counts()[t] for t in tables}

@@ -94,6 +94,9 @@ def update_hf(
                                      "records (a crash loses at most this much work)."),
     max_pages: int = typer.Option(None, "--max-pages", help="Stop after this many pages "
                                   "(the next run resumes).", show_default=False),
+    memory_limit: str = typer.Option("auto", "--memory-limit", help="DuckDB's memory bound "
+                                     "during the update, e.g. 2GB (auto: 512MB, more for a "
+                                     "store of over 4 M artifacts)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -112,7 +115,7 @@ def update_hf(
                           kinds=tuple(kind) if kind else ("model", "dataset"),
                           refresh=refresh, namespaces=list(namespace) if namespace else None,
                           page_size=page_size, commit_every=commit_every,
-                          max_pages=max_pages)
+                          max_pages=max_pages, memory_limit=memory_limit)
     with open_store(store_path(store)) as s, _Progress(sys.stderr.isatty()) as progress:
         stats = update_hub(s, opts, plan=plan, requests_per_window=requests_per_5min,
                            retries=retries, progress=progress)

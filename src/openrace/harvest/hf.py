@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,17 +32,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from openrace.attribution import NAMESPACES_CTE
-from openrace.errors import UsageError
+from openrace.errors import StoreError, UsageError
 from openrace.lineage import refresh_inherited
 from openrace.openness import license_class
 from openrace.sources.hf import PAGE_SIZE, PARSERS, HubClient, HubPage, HubRecord
 from openrace.store import Store, utcnow
 
 SOURCE = "hf"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 MODES = ("registry", "full")
 
 
@@ -63,9 +66,10 @@ class HarvestOptions:
     commit_every: int = 20000
     #: stop after this many pages in total (a bound for trials); None: no bound
     max_pages: int | None = None
-    #: DuckDB's memory bound during the update (None: DuckDB's default, 80 % of the
-    #: machine): a crawl streams, and what DuckDB would cache of the store it does not need
-    memory_limit: str | None = "512MB"
+    #: DuckDB's memory bound during the update, e.g. ``"2GB"``; ``"auto"``: 512 MB, and
+    #: more as the store grows past 4 M artifacts (its key index must fit); None: DuckDB's
+    #: default, 80 % of the machine. A crawl streams: it needs little of the store cached
+    memory_limit: str | None = "auto"
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -79,6 +83,10 @@ class HarvestOptions:
             raise UsageError("page size must be between 1 and 1000")
         if self.commit_every < 1:
             raise UsageError("--commit-every must be at least 1")
+        if self.memory_limit not in (None, "auto") and not _MEMORY.fullmatch(
+                self.memory_limit.strip()):
+            raise UsageError(f"--memory-limit must be auto or a size such as 512MB or 2GB, "
+                             f"not {self.memory_limit!r}")
 
     @property
     def refreshing(self) -> bool:
@@ -139,6 +147,8 @@ class HubHarvester:
         self.client = client
         self.progress = progress or (lambda event, info: None)
         self._pages_left: int | None = None
+        self._artifacts = 0
+        self._auto_limit = False
 
     # -- the update -----------------------------------------------------------------------
 
@@ -171,11 +181,24 @@ class HubHarvester:
             self.store.set_meta("hf_attributions_registry", fingerprint)
         self.progress("start", {"run_id": stats.run_id, "resumed": stats.resumed})
         try:
-            with self.store.memory_limit(opts.memory_limit):
+            self._artifacts = int(self.store.con.execute(
+                "SELECT count(*) FROM artifacts").fetchall()[0][0])
+            self._auto_limit = opts.memory_limit == "auto"
+            with self.store.memory_limit(_auto_limit(self._artifacts) if self._auto_limit
+                                         else opts.memory_limit):
                 self._levels(opts, stats)
         except KeyboardInterrupt:
             self.store.finish_run(stats.run_id, "interrupted", "interrupted by the user")
             raise
+        except duckdb.OutOfMemoryException as exc:
+            self.store.finish_run(stats.run_id, "failed", "out of memory")
+            raise StoreError(
+                f"the store ran out of memory under its bound ({str(exc).splitlines()[0]}); "
+                "re-run with a larger --memory-limit to resume"
+            ) from None
+        except duckdb.FatalException as exc:  # the connection is lost, the file intact
+            raise StoreError(f"the store stopped the update ({str(exc).splitlines()[0]}); "
+                             "re-run to resume") from None
         except BaseException as exc:
             self.store.finish_run(stats.run_id, "failed", str(exc)[:500])
             raise
@@ -393,6 +416,11 @@ class HubHarvester:
         self.store.insert("observations", _observations(arts.column("artifact_id"), fresh,
                                                         records, now, run_id))
         new = taken.filter(pc.equal(taken.column("first_seen"), pa.scalar(now, ts)))
+        if self._auto_limit and _auto_limit(self._artifacts + new.num_rows) != _auto_limit(
+                self._artifacts):
+            self.store.con.execute(
+                f"SET memory_limit = '{_auto_limit(self._artifacts + new.num_rows)}'")
+        self._artifacts += new.num_rows
         # the edges of an artifact new to the store cannot be stored yet; the others may be
         new_ids = set(new.column("artifact_id").to_pylist())
         seen_ids = set(taken.column("artifact_id").to_pylist()) - new_ids
@@ -403,6 +431,11 @@ class HubHarvester:
             _insert_hub_attributions(self.store, arts.select(["artifact_id", "source_id"])
                                      .filter(pc.is_in(arts.column("artifact_id"),
                                                       value_set=new.column("artifact_id"))))
+
+
+def _auto_limit(artifacts: int) -> str:
+    """DuckDB's memory bound for a harvest into a store of ``artifacts`` artifacts."""
+    return f"{max(512, artifacts * 128 // 2**20)}MB"
 
 
 @contextmanager

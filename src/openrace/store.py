@@ -292,23 +292,29 @@ class Store:
             self._in_tx = False
 
     @contextmanager
-    def memory_limit(self, limit: str | None) -> Iterator[Store]:
-        """Bound DuckDB's memory (e.g. ``"256MB"``) for the block, then restore the
-        previous bound. DuckDB otherwise keeps up to 80 % of the machine's memory of the
-        store cached; a long harvest needs little of it. None: leave it as it is."""
-        if limit is None:
-            yield self
-            return
-        setting = "SELECT current_setting('memory_limit')"
-        before = self.con.execute(setting).fetchall()[0][0]
-        self.con.execute(f"SET memory_limit = '{_size(limit)}'")
+    def settings(self, **values: str | None) -> Iterator[Store]:
+        """Change DuckDB settings for the block (sizes only: ``memory_limit="512MB"``,
+        ``checkpoint_threshold="256MB"``; None leaves one as it is), then restore them.
+        A harvest streams: DuckDB's defaults (up to 80 % of the machine's memory for its
+        cache, a checkpoint every 16 MB of log) suit queries over a store, not a crawl."""
+        changed = {k: v for k, v in values.items() if v is not None}
+        before: dict[str, str] = {}
+        for key, value in changed.items():
+            _ident(key)
+            before[key] = self.setting(key)
+            self.con.execute(f"SET {key} = '{_size(value)}'")
         try:
             yield self
         finally:
-            # DuckDB shows the bound rounded: the default is restored exactly by a RESET
-            self.con.execute("RESET memory_limit")
-            if self.con.execute(setting).fetchall()[0][0] != before:
-                self.con.execute(f"SET memory_limit = '{_size(before)}'")
+            for key, value in before.items():
+                # DuckDB shows sizes rounded: a default is restored exactly by a RESET
+                self.con.execute(f"RESET {key}")
+                if self.setting(key) != value:
+                    self.con.execute(f"SET {key} = '{_size(value)}'")
+
+    def setting(self, key: str) -> str:
+        """The current value of a DuckDB setting, as DuckDB shows it."""
+        return str(self.con.execute("SELECT current_setting(?)", [key]).fetchall()[0][0])
 
     def temp_table(self, name: str, query: str, params: Sequence[Any] | None = None) -> None:
         """(Re)create the scratch table ``name`` (temporary: this connection's only, gone

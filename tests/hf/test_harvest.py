@@ -258,15 +258,15 @@ def test_duckdb_memory_is_bounded_during_an_update_and_restored(hf_store: Store,
                                                                 ) -> None:
     from openrace.harvest.hf import _auto_limit
 
-    setting = "SELECT current_setting('memory_limit')"
-    before = hf_store.con.execute(setting).fetchall()[0][0]
-    seen: list[str] = []
+    keys = ("memory_limit", "checkpoint_threshold")
+    before = [hf_store.setting(k) for k in keys]
+    seen: set[tuple[str, ...]] = set()
     client = fast_client(fake_hub.url)
-    HubHarvester(hf_store, client, progress=lambda event, info: seen.append(
-        hf_store.con.execute(setting).fetchall()[0][0]) if event == "page" else None
+    HubHarvester(hf_store, client, progress=lambda event, info: seen.add(
+        tuple(hf_store.setting(k) for k in keys)) if event == "page" else None
                  ).run(HarvestOptions(namespaces=NAMESPACES))
-    assert seen and set(seen) == {"488.2 MiB"}  # 512 MB, as DuckDB shows it
-    assert hf_store.con.execute(setting).fetchall()[0][0] == before
+    assert seen == {("488.2 MiB", "244.1 MiB")}  # 512 MB and 256 MB, as DuckDB shows them
+    assert [hf_store.setting(k) for k in keys] == before
     assert _auto_limit(3_000_000) == "512MB" and _auto_limit(10_000_000) == "1220MB"
 
 

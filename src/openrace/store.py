@@ -316,6 +316,15 @@ class Store:
         """The current value of a DuckDB setting, as DuckDB shows it."""
         return str(self.con.execute("SELECT current_setting(?)", [key]).fetchall()[0][0])
 
+    @contextmanager
+    def registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        """Make the Arrow ``table`` readable as ``name`` in SQL for the block."""
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def temp_table(self, name: str, query: str, params: Sequence[Any] | None = None) -> None:
         """(Re)create the scratch table ``name`` (temporary: this connection's only, gone
         when it closes) from ``query``."""
@@ -395,20 +404,13 @@ class Store:
         if update_where and updates:
             action += f" WHERE {update_where}"
         ret = " RETURNING " + ", ".join(_ident(c) for c in returning) if returning else ""
-        with self.transaction():
-            self.con.register("_openrace_batch", batch)
-            try:
-                query = (f"INSERT INTO {_ident(table)} ({col_list}) "
-                         f"SELECT {col_list} FROM _openrace_batch "
-                         f"ON CONFLICT ({conflict}) {action}{ret}")
-                if returning:  # a relation runs the statement once, straight to Arrow
-                    out = self.con.sql(query, params=list(params)).to_arrow_table()
-                else:
-                    self.con.execute(query, list(params))
-                    out = pa.table({})
-            finally:
-                self.con.unregister("_openrace_batch")
-        return out
+        query = (f"INSERT INTO {_ident(table)} ({col_list}) SELECT {col_list} FROM "
+                 f"_openrace_batch ON CONFLICT ({conflict}) {action}{ret}")
+        with self.transaction(), self.registered("_openrace_batch", batch):
+            if returning:  # a relation runs the statement once, straight to Arrow
+                return self.con.sql(query, params=list(params)).to_arrow_table()
+            self.con.execute(query, list(params))
+        return pa.table({})
 
     def append(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
         """Insert rows, silently skipping any whose key is already stored (so a resumed
@@ -427,17 +429,13 @@ class Store:
         # subquery) lets DuckDB skip every row group of the other runs
         runs = sorted(set(batch.column("run_id").to_pylist())) if "run_id" in natural else []
         scope = f"t.run_id IN ({', '.join('?' * len(runs))}) AND " if runs else ""
-        with self.transaction():
-            self.con.register("_openrace_batch", batch)
-            try:
-                self.con.execute(
-                    f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM "
-                    f"(SELECT DISTINCT ON ({keys}) * FROM _openrace_batch) b "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM {_ident(table)} t WHERE {scope}{match})",
-                    runs,
-                )
-            finally:
-                self.con.unregister("_openrace_batch")
+        with self.transaction(), self.registered("_openrace_batch", batch):
+            self.con.execute(
+                f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM "
+                f"(SELECT DISTINCT ON ({keys}) * FROM _openrace_batch) b "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {_ident(table)} t WHERE {scope}{match})",
+                runs,
+            )
         return batch.num_rows
 
     def insert(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
@@ -452,15 +450,10 @@ class Store:
             return 0
         batch = self._batch(table, rows)
         col_list = ", ".join(_ident(c) for c in batch.column_names)
-        with self.transaction():
-            self.con.register("_openrace_batch", batch)
-            try:
-                self.con.execute(
-                    f"{verb} INTO {_ident(table)} ({col_list}) "
-                    f"SELECT {col_list} FROM _openrace_batch"
-                )
-            finally:
-                self.con.unregister("_openrace_batch")
+        with self.transaction(), self.registered("_openrace_batch", batch):
+            self.con.execute(
+                f"{verb} INTO {_ident(table)} ({col_list}) SELECT {col_list} FROM _openrace_batch"
+            )
         return batch.num_rows
 
     def replace_attributions(
@@ -470,15 +463,12 @@ class Store:
         ids = list(dict.fromkeys(artifact_ids))
         with self.transaction():
             if ids:
-                self.con.register("_openrace_ids", pa.table({"artifact_id": ids}))
-                try:
+                with self.registered("_openrace_ids", pa.table({"artifact_id": ids})):
                     self.con.execute(
                         "DELETE FROM attributions WHERE method IN (SELECT unnest(?)) AND "
                         "artifact_id IN (SELECT artifact_id FROM _openrace_ids)",
                         [list(methods)],
                     )
-                finally:
-                    self.con.unregister("_openrace_ids")
             self._insert("attributions", rows)
 
     def quarantine(self, run_id: int | None, source: str, record_key: str | None, reason: str,

@@ -526,11 +526,8 @@ FROM hub h LEFT JOIN ns ON ns.namespace = h.namespace AND h.namespace <> ''
 
 def _insert_hub_attributions(store: Store, artifacts: pa.Table) -> None:
     """Attribute ``artifacts`` (``artifact_id``, ``source_id``; none attributed yet)."""
-    store.con.register("_openrace_hub", artifacts)
-    try:
+    with store.registered("_openrace_hub", artifacts):
         store.con.execute(_HUB_ATTRIBUTIONS.format(hub="_openrace_hub"))
-    finally:
-        store.con.unregister("_openrace_hub")
 
 
 def refresh_hub_attributions(store: Store) -> int:

@@ -1,9 +1,12 @@
 """Data sources: one module per source behind one small protocol.
 
 A source fetches pages and yields plain records; nothing else in openrace talks to the
-network. A :class:`Page` carries the raw records as the server sent them (parsing into typed
-records happens at the edge, in the source module) and the opaque cursor of the next page,
-so that a harvest can commit a page and its cursor together and resume after a crash.
+network. A :class:`Page` carries the raw records as the server sent them and the opaque
+cursor of the next page, so that a harvest can commit a page and its cursor together and
+resume after a crash. Parsing into typed records happens at the edge, in the source
+module: the Hub source yields its pages parsed already
+(:class:`openrace.sources.hf.HubPage`, records and rejects), since it parses them in the
+worker thread that reads ahead.
 """
 
 from __future__ import annotations

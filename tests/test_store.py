@@ -189,3 +189,12 @@ def test_upsert_returning_says_what_it_wrote(store: Store) -> None:
         {"artifact_id": "hf:model:a/new", "last_seen": day[2]},
         {"artifact_id": "hf:model:a/old", "last_seen": day[2]},
         {"artifact_id": "hf:model:a/recent", "last_seen": day[2]}]
+
+
+def test_settings_are_restored_and_sizes_checked(store: Store) -> None:
+    before = store.setting("memory_limit")
+    with store.settings(memory_limit="300MB", checkpoint_threshold=None):
+        assert store.setting("memory_limit") == "286.1 MiB"
+    assert store.setting("memory_limit") == before
+    with pytest.raises(StoreError, match="bad memory size"):
+        store.set_setting("memory_limit", "lots; DROP TABLE artifacts")

@@ -297,24 +297,29 @@ class Store:
         ``checkpoint_threshold="256MB"``; None leaves one as it is), then restore them.
         A harvest streams: DuckDB's defaults (up to 80 % of the machine's memory for its
         cache, a checkpoint every 16 MB of log) suit queries over a store, not a crawl."""
-        changed = {k: v for k, v in values.items() if v is not None}
         before: dict[str, str] = {}
-        for key, value in changed.items():
-            _ident(key)
-            before[key] = self.setting(key)
-            self.con.execute(f"SET {key} = '{_size(value)}'")
+        for key, value in values.items():
+            if value is not None:
+                before[key] = self.setting(key)
+                self.set_setting(key, value)
         try:
             yield self
         finally:
             for key, value in before.items():
                 # DuckDB shows sizes rounded: a default is restored exactly by a RESET
-                self.con.execute(f"RESET {key}")
+                self.con.execute(f"RESET {_ident(key)}")
                 if self.setting(key) != value:
-                    self.con.execute(f"SET {key} = '{_size(value)}'")
+                    self.set_setting(key, value)
 
     def setting(self, key: str) -> str:
         """The current value of a DuckDB setting, as DuckDB shows it."""
         return str(self.con.execute("SELECT current_setting(?)", [key]).fetchall()[0][0])
+
+    def set_setting(self, key: str, size: str) -> None:
+        """Set a DuckDB size setting (``memory_limit``, ``checkpoint_threshold``, ...)."""
+        if not is_size(size):
+            raise StoreError(f"bad memory size {size!r} (e.g. 256MB, 1.5GiB)")
+        self.con.execute(f"SET {_ident(key)} = '{size.strip()}'")
 
     @contextmanager
     def registered(self, name: str, table: pa.Table) -> Iterator[None]:
@@ -325,11 +330,10 @@ class Store:
         finally:
             self.con.unregister(name)
 
-    def temp_table(self, name: str, query: str, params: Sequence[Any] | None = None) -> None:
+    def temp_table(self, name: str, query: str) -> None:
         """(Re)create the scratch table ``name`` (temporary: this connection's only, gone
         when it closes) from ``query``."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {query}",
-                         list(params or []))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {query}")
 
     def drop_temp_table(self, name: str) -> None:
         """Drop the scratch table ``name`` if there is one."""
@@ -590,10 +594,12 @@ class Store:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-def _size(value: str) -> str:
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]?i?B", value.strip(), re.IGNORECASE):
-        raise StoreError(f"bad memory size {value!r} (e.g. 256MB, 1.5GiB)")
-    return value.strip()
+_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+
+
+def is_size(value: str) -> bool:
+    """Whether ``value`` is a memory size DuckDB takes and shows (``512MB``, ``18.8 GiB``)."""
+    return bool(_SIZE.fullmatch(value.strip()))
 
 
 def _ident(name: str) -> str:

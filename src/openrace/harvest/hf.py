@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,13 +40,12 @@ from openrace.errors import StoreError, UsageError
 from openrace.lineage import refresh_inherited
 from openrace.openness import license_class
 from openrace.sources.hf import PAGE_SIZE, PARSERS, HubClient, HubPage, HubRecord
-from openrace.store import Store, utcnow
+from openrace.store import Store, is_size, utcnow
 
 SOURCE = "hf"
 #: DuckDB's checkpoint threshold during an update: a checkpoint every 16 MB of log (the
 #: default) costs a fifth of a crawl's time
 CHECKPOINT_EVERY = "256MB"
-_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 MODES = ("registry", "full")
 
 
@@ -86,8 +84,7 @@ class HarvestOptions:
             raise UsageError("page size must be between 1 and 1000")
         if self.commit_every < 1:
             raise UsageError("--commit-every must be at least 1")
-        if self.memory_limit not in (None, "auto") and not _MEMORY.fullmatch(
-                self.memory_limit.strip()):
+        if self.memory_limit not in (None, "auto") and not is_size(self.memory_limit):
             raise UsageError(f"--memory-limit must be auto or a size such as 512MB or 2GB, "
                              f"not {self.memory_limit!r}")
 
@@ -419,11 +416,10 @@ class HubHarvester:
         self.store.insert("observations", _observations(arts.column("artifact_id"), fresh,
                                                         records, now, run_id))
         new = taken.filter(pc.equal(taken.column("first_seen"), pa.scalar(now, ts)))
-        if self._auto_limit and _auto_limit(self._artifacts + new.num_rows) != _auto_limit(
-                self._artifacts):
-            self.store.con.execute(
-                f"SET memory_limit = '{_auto_limit(self._artifacts + new.num_rows)}'")
+        bound = _auto_limit(self._artifacts)
         self._artifacts += new.num_rows
+        if self._auto_limit and _auto_limit(self._artifacts) != bound:
+            self.store.set_setting("memory_limit", _auto_limit(self._artifacts))
         # the edges of an artifact new to the store cannot be stored yet; the others may be
         new_ids = set(new.column("artifact_id").to_pylist())
         seen_ids = set(taken.column("artifact_id").to_pylist()) - new_ids

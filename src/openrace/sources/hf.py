@@ -574,7 +574,7 @@ DATASET_CARD_FIELDS = ("license", "task_categories", "language", "size_categorie
 def _common(raw: Any, kind: str) -> tuple[str, Mapping[str, Any], list[str], Mapping[str, Any]]:
     if not isinstance(raw, Mapping):
         raise BadRecord("record is not an object")
-    rid = raw["id"] if "id" in raw else raw.get("modelId")
+    rid = raw.get("id", raw.get("modelId"))
     if rid is None:
         raise BadRecord("missing id")
     if not is_repo_id(rid):

@@ -1,4 +1,4 @@
-"""Benchmark: a ``--full`` Hub crawl by openrace against bare ``huggingface_hub`` iteration.
+"""Benchmark: Hub harvest designs by their requests, and a snapshot's cost over bare iteration.
 
 A synthetic Hub of ``--models`` models of realistic shape (power-law downloads, lineage
 trees, the Hub's licence mix; see ``tests/hf/fakehub.py``) is served on 127.0.0.1 by a
@@ -6,15 +6,22 @@ separate process. In the same run, each phase in its own process (so that its pe
 its own):
 
 1. ``bare``: ``HfApi(endpoint=...).list_models(expand=[...])`` iterated to the end;
-2. ``openrace``: ``openrace update hf --full`` into a fresh DuckDB store (parse, store
-   artifacts, observations, lineage, attributions, checkpoints; inherited attributions);
-3. ``incremental``: ``--new-fraction`` more models are published, and the same update
-   runs again (new-only).
+2. ``openrace_full``: ``openrace update hf`` (a complete snapshot) into a fresh DuckDB
+   store (parse, store artifacts, observations, lineage, attributions, checkpoints;
+   inherited attributions); its lineage is compared with the synthetic Hub's truth;
+3. ``openrace_incremental``: ``--new-fraction`` more models are published, and
+   ``--new-only`` runs;
+4. ``registry_fresh`` / ``registry_after_snapshot``: ``--registry`` (the registry's
+   namespaces and derivatives to depth 2, budget 1,000 requests) into a fresh store, and
+   into the store of phase 2 (whose lineage orders the parents); the models reached are
+   compared with the truth (every registry model and its derivatives to depth 2).
 
 Figures go to ``benchmarks/results/hf_crawl.json``: seconds, records per second, peak RSS
-and HTTP requests per phase; openrace's overhead over bare iteration (target <= 30 %),
-its peak RSS (target <= 1 GiB) and the incremental run's requests as a share of the full
-crawl's (target <= 2 %).
+and HTTP requests per phase, and each phase's requests as wall time at each account's
+quota (Hub rate-limit tiers); targets: a snapshot in <= 1.01 x ceil(models / 1000)
+requests, the registry update in <= 1,000 requests, openrace's overhead over bare
+iteration <= 30 %, peak RSS <= 1 GiB, the incremental run <= 2 % of the snapshot's
+requests.
 
     .venv/bin/python benchmarks/bench_hf_crawl.py --models 3000000
 """
@@ -39,7 +46,8 @@ if str(ROOT) not in sys.path:  # run as a script: tests/hf/fakehub.py imports te
     sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 TARGETS = {"overhead_max": 0.30, "peak_rss_mib_max": 1024.0, "incremental_request_share_max":
-           0.02}
+           0.02, "snapshot_request_ratio_max": 1.01, "registry_requests_max": 1000}
+DEPTH = 2
 
 
 def _fakehub() -> Any:
@@ -69,7 +77,7 @@ def _serve(n_models: Any, requests: Any, ready: Any) -> None:
             with requests.get_lock():
                 requests.value += 1
 
-    hub = fh.FakeHub(catalog=Growing(0), on_request=count)
+    hub = fh.FakeHub(catalog=Growing(0, unknown=int(n_models.value) // 20), on_request=count)
     server = fh.FakeHubServer(hub)
     server.thread.start()
     ready.put(server.url)
@@ -101,24 +109,57 @@ def _bare(url: str, out: Any) -> None:
              "records": n, "peak_rss_mib": _rss_mib()})
 
 
-def _openrace(url: str, store_path: str, out: Any) -> None:
+def _openrace(url: str, store_path: str, mode: str, refresh: bool, out: Any) -> None:
     from huggingface_hub.utils import logging as hf_logging
 
     from openrace.api import open_store
-    from openrace.harvest.hf import HarvestOptions, HubHarvester
+    from openrace.harvest.hf import HarvestOptions, HubHarvester, hub_coverage
     from openrace.sources.hf import HubClient
 
     hf_logging.set_verbosity_error()
     store = open_store(store_path)
     t0, c0 = time.perf_counter(), _cpu_seconds()
-    stats = HubHarvester(store, HubClient(endpoint=url, requests_per_window=0)).run(
-        HarvestOptions(mode="full", kinds=("model",)))
+    opts = (HarvestOptions(mode="full", kinds=("model",), refresh=refresh) if mode == "full"
+            else HarvestOptions(mode="registry", kinds=("model",), depth=DEPTH,
+                                namespaces=[n.lower() for n in _fakehub().REGISTRY_NAMESPACES]))
+    stats = HubHarvester(store, HubClient(endpoint=url, requests_per_window=0)).run(opts)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     counts = store.counts()
+    ids = [r[0] for r in store.con.execute(
+        "SELECT source_id FROM artifacts WHERE source = 'hf'").fetchall()]
+    edges = store.con.execute("SELECT count(*) FROM lineage").fetchall()[0][0]
+    coverage = hub_coverage(store)
     store.close()
     out.put({"seconds": seconds, "cpu_seconds": cpu, "records": stats.stored,
-             "client_requests": stats.requests,
-             "peak_rss_mib": _rss_mib(), "rows": counts})
+             "client_requests": stats.requests, "peak_rss_mib": _rss_mib(), "rows": counts,
+             "lineage_edges": edges, "ids": ids, "coverage": coverage})
+
+
+def _truth(models: int) -> dict[str, Any]:
+    """What the synthetic Hub holds: derivative edges, and the registry's models with their
+    derivatives to ``DEPTH`` (and how many children listings a complete per-parent crawl of
+    them needs)."""
+    fh = _fakehub()
+    cat = fh.SyntheticCatalog(models, unknown=models // 20)
+    by_ns, kids = cat._indexes()
+    level = [k for ks in by_ns.values() for k in ks]
+    reached = set(level)
+    listings = 0
+    for _ in range(DEPTH):
+        listings += len(level)  # one children listing (at least) per model of the level
+        level = [c for k in level for c in kids.get(k, [])]
+        reached.update(level)
+    return {"edges": sum(len(v) for v in kids.values()),
+            "registry_reach": {cat.model_id(k) for k in reached},
+            "registry_models": sum(len(v) for v in by_ns.values()),
+            "registry_complete_by_filter_requests": len(by_ns) + listings}
+
+
+def _at_quota(requests: int) -> dict[str, float]:
+    """Least wall time, in seconds, of ``requests`` at each account type's quota."""
+    from openrace.sources.hf import PLANS, Pacer
+
+    return {plan: Pacer(limit=q).seconds_for(requests) for plan, q in PLANS.items()}
 
 
 def _phase(target: Any, *args: Any) -> dict[str, Any]:
@@ -146,24 +187,41 @@ def run(models: int, new_fraction: float, out_file: Path) -> dict[str, Any]:
     url = ready.get(timeout=60)
     tmp = tempfile.mkdtemp(prefix="openrace-bench-")
     store_path = os.path.join(tmp, "bench.duckdb")
+    reg_store = os.path.join(tmp, "registry.duckdb")
     try:
         bare = _phase(_bare, url)
         bare["requests"], requests.value = requests.value, 0
-        full = _phase(_openrace, url, store_path)
+        full = _phase(_openrace, url, store_path, "full", True)
         full["requests"], requests.value = requests.value, 0
+        reg_fresh = _phase(_openrace, url, reg_store, "registry", True)
+        reg_fresh["requests"], requests.value = requests.value, 0
+        reg_after = _phase(_openrace, url, store_path, "registry", True)
+        reg_after["requests"], requests.value = requests.value, 0
+        truth = _truth(models)
         new = max(1, int(models * new_fraction))
         n_models.value = models + new
-        inc = _phase(_openrace, url, store_path)
+        inc = _phase(_openrace, url, store_path, "full", False)
         inc["requests"] = requests.value
     finally:
         server.terminate()
         for f in Path(tmp).glob("*"):
             f.unlink()
         os.rmdir(tmp)
-    for ph in (bare, full, inc):
+    full_ids = set(full.pop("ids"))
+    inc.pop("ids")
+    for ph in (reg_fresh, reg_after):
+        got = set(ph.pop("ids"))
+        ph["registry_truth_reached"] = len(got & truth["registry_reach"])
+        ph["registry_truth"] = len(truth["registry_reach"])
+        ph["registry_truth_share"] = (ph["registry_truth_reached"] / ph["registry_truth"]
+                                      if ph["registry_truth"] else None)
+    for ph in (bare, full, inc, reg_fresh, reg_after):
         ph["records_per_second"] = ph["records"] / ph["seconds"] if ph["seconds"] else None
+        ph["wall_seconds_at_quota"] = _at_quota(ph["requests"])
     overhead = full["seconds"] / bare["seconds"] - 1.0
     share = inc["requests"] / full["requests"] if full["requests"] else None
+    bound = -(-models // 1000)
+    ratio = full["requests"] / bound
     result = {
         "benchmark": "hf_crawl",
         "models": models,
@@ -172,9 +230,28 @@ def run(models: int, new_fraction: float, out_file: Path) -> dict[str, Any]:
         f"reduced scale ({models:,} of the 3,000,000 target models)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
+        "design": {
+            "snapshot_requests": full["requests"],
+            "snapshot_request_bound": bound,
+            "snapshot_request_ratio": ratio,
+            "snapshot_models": len(full_ids),
+            "snapshot_lineage_edges": full["lineage_edges"],
+            "truth_lineage_edges": truth["edges"],
+            "registry_models": truth["registry_models"],
+            "registry_reach_to_depth": len(truth["registry_reach"]),
+            "registry_complete_by_filter_requests":
+                truth["registry_complete_by_filter_requests"],
+            "registry_requests": reg_fresh["requests"],
+            "registry_truth_share": reg_fresh["registry_truth_share"],
+            "registry_after_snapshot_truth_share": reg_after["registry_truth_share"],
+            "chosen": "default: complete snapshot (lineage complete at any depth); "
+                      "--registry: namespaces + per-parent children listings within a budget",
+        },
         "bare_huggingface_hub": bare,
         "openrace_full": full,
         "openrace_incremental": inc,
+        "registry_fresh": reg_fresh,
+        "registry_after_snapshot": reg_after,
         "overhead_vs_bare": overhead,
         "incremental_request_share": share,
         "targets": TARGETS,
@@ -183,6 +260,10 @@ def run(models: int, new_fraction: float, out_file: Path) -> dict[str, Any]:
             "peak_rss": full["peak_rss_mib"] <= TARGETS["peak_rss_mib_max"],
             "incremental_requests": share is not None
             and share <= TARGETS["incremental_request_share_max"],
+            "snapshot_requests": ratio <= TARGETS["snapshot_request_ratio_max"],
+            "snapshot_lineage_complete": full["lineage_edges"] == truth["edges"],
+            "registry_requests": reg_fresh["requests"] <= TARGETS["registry_requests_max"]
+            and reg_after["requests"] <= TARGETS["registry_requests_max"],
         },
     }
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS / "hf_crawl.json")
     args = ap.parse_args(argv)
     result = run(args.models, args.new_fraction, args.out)
-    print(json.dumps({k: result[k] for k in ("models", "overhead_vs_bare",
+    print(json.dumps({k: result[k] for k in ("models", "design", "overhead_vs_bare",
                                              "incremental_request_share", "met")}, indent=1))
     return 0
 

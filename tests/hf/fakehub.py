@@ -1,11 +1,18 @@
-"""A fake Hugging Face Hub on 127.0.0.1 that speaks the real API's shapes.
+"""A fake Hugging Face Hub on 127.0.0.1 that keeps the real Hub's contract
+(``docs/contracts/hub.md``), refusals included.
 
-Serves ``/api/models``, ``/api/datasets`` (``author``, ``filter`` (tag match, repeatable),
-``search``, ``sort``, ``direction``, ``limit``, ``expand[]``, ``full``; keyset cursors in a
-GitHub-style ``Link: <...>; rel="next"`` header; ``RateLimit`` / ``RateLimit-Policy``
-headers), ``/api/models/{id}`` and ``/api/datasets/{id}``. Faults can be injected per
-request number: 429 with ``Retry-After``, 5xx, slow answers, malformed bodies. A bearer
-token is checked when ``tokens`` is set (401 otherwise), as the Hub does for a bad token.
+Serves ``/api/models``, ``/api/datasets`` (``author``, ``filter`` (tag match, repeatable,
+all must match), ``search``, ``sort`` (always descending: ``direction`` is ignored, as the
+Hub does), ``limit`` (at most 1,000), ``expand[]`` / ``expand``, ``full``; keyset cursors
+in a GitHub-style ``Link: <...>; rel="next"`` header) and ``/api/models/{id}``,
+``/api/datasets/{id}``. A listing asked for an ``expand`` value the Hub's listing routes
+do not accept (``baseModels``, ``childrenModelCount``, ``usedStorage``, or any unknown
+value) answers HTTP 400, as the Hub does; with ``expand``, a record holds only ``_id``,
+``id`` and the asked properties. With a ``quota``, every answer carries ``RateLimit`` /
+``RateLimit-Policy`` and the quota is enforced per fixed window (429 with ``r=0`` and the
+seconds to the reset). Faults can be injected per request number: 429 with
+``Retry-After``, 5xx, slow answers, malformed bodies. A bearer token is checked when
+``tokens`` is set (401 otherwise), as the Hub does for a bad token.
 
 Records live in a :class:`MemoryCatalog` (tests) or are computed from their index by a
 synthetic catalog (the benchmark's 3-million-model Hub), so the server's memory does not
@@ -30,14 +37,36 @@ from tests.fakeserver import JsonHandler
 DEFAULT_FIELDS = ("id", "_id", "likes", "downloads", "private", "pipeline_tag",
                   "library_name", "tags", "createdAt", "modelId")
 SORT_FIELDS = ("createdAt", "downloads", "likes", "lastModified", "trendingScore", "id")
+#: ``expand`` values a listing accepts (huggingface_hub 2.x ``list_models`` /
+#: ``list_datasets`` docstrings, PR #3182); anything else is a 400.
+LISTING_EXPAND = {
+    "models": frozenset({
+        "author", "cardData", "config", "createdAt", "disabled", "downloads",
+        "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
+        "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
+        "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha",
+        "siblings", "spaces", "tags", "transformersInfo", "trendingScore", "widgetData"}),
+    "datasets": frozenset({
+        "author", "cardData", "citation", "createdAt", "description", "disabled",
+        "downloads", "downloadsAllTime", "gated", "lastModified", "likes", "mainSize",
+        "paperswithcode_id", "private", "resourceGroup", "sha", "siblings", "tags",
+        "trendingScore"}),
+}
+#: accepted on ``/api/{kind}/{repo_id}`` only
+REPO_ONLY_EXPAND = {"models": frozenset({"baseModels", "childrenModelCount", "usedStorage"}),
+                    "datasets": frozenset({"usedStorage"})}
+#: The Hub's placeholder ``createdAt`` of every repo created before it stored dates.
+UNKNOWN_CREATED = "2022-03-02T23:29:04.000Z"
 
 
 def make_model(rid: str, created: str, *, downloads: int = 0, likes: int = 0,
                all_time: int | None = None, tags: Sequence[str] = (), parents: Sequence[
                    tuple[str, str]] = (), license: str | None = "apache-2.0",
-               pipeline: str | None = "text-generation", children: int = 0,
+               pipeline: str | None = "text-generation",
                params: int | None = None, **extra: Any) -> dict[str, Any]:
-    """A model record as ``/api/models?expand[]=...`` returns it (camelCase keys)."""
+    """A model record as ``/api/models/{id}`` returns it (camelCase keys); listings
+    select from it what ``expand`` asks (``childrenModelCount`` is computed by the repo
+    endpoint, never listed)."""
     t = list(tags)
     for pid, rel in parents:
         t += [f"base_model:{pid}", f"base_model:{rel}:{pid}"]
@@ -61,7 +90,6 @@ def make_model(rid: str, created: str, *, downloads: int = 0, likes: int = 0,
         "tags": t,
         "pipeline_tag": pipeline,
         "library_name": "transformers",
-        "childrenModelCount": children,
         "cardData": {"license": license, **({"base_model": [p for p, _ in parents]}
                                              if parents else {})},
     }
@@ -122,13 +150,19 @@ class MemoryCatalog:
         """One repo by id."""
         return next((r for r in self.repos[kind] if r.get("id") == rid), None)
 
+    def children(self, rid: str) -> int:
+        """Models whose tags name ``rid`` as their base model (``childrenModelCount``)."""
+        with self.lock:
+            return sum(1 for r in self.repos["models"]
+                       if f"base_model:{rid}" in (r.get("tags") or []))
+
     def page(self, kind: str, q: dict[str, list[str]], after: Any, size: int
              ) -> tuple[list[dict[str, Any]], Any]:
         """Records after keyset ``after`` and the keyset of the last one (None at the end)."""
         sort = q.get("sort", ["createdAt"])[0]
         if sort not in SORT_FIELDS:
             sort = "createdAt"
-        desc = q.get("direction", ["-1"])[0] == "-1"
+        desc = True  # the Hub sorts descending only (huggingface_hub PR #3630)
         with self.lock:
             rows = list(self.repos[kind])
         for author in q.get("author", []):
@@ -172,7 +206,12 @@ class FakeHub:
 
     catalog: Any
     tokens: set[str] | None = None
+    #: requests per fixed ``window`` seconds (None: no limit and no RateLimit headers)
     quota: int | None = None
+    window: int = 300
+    clock: Callable[[], float] = time.monotonic
+    _window_start: float | None = None
+    _in_window: int = 0
     faults: dict[int, Fault] = field(default_factory=dict)
     always: Fault | None = None
     requests: int = 0
@@ -191,6 +230,24 @@ class FakeHub:
         if self.on_request is not None:
             self.on_request(n, path)
         return n, self.faults.pop(n, None) or self.always
+
+    def ratelimit(self) -> tuple[dict[str, str], bool]:
+        """Count this request in the quota's fixed window: the ``RateLimit`` headers to
+        send, and whether the request is over the quota."""
+        if not self.quota:
+            return {}, False
+        with self.lock:
+            now = self.clock()
+            if self._window_start is None or now - self._window_start >= self.window:
+                self._window_start, self._in_window = now, 0
+            self._in_window += 1
+            used = self._in_window
+            reset = max(1, int(self._window_start + self.window - now + 0.999))
+        over = used > self.quota
+        remaining = max(0, self.quota - used)
+        return ({"RateLimit": f'"api";r={remaining};t={reset}',
+                 "RateLimit-Policy": f'"fixed window";"api";q={self.quota};w={self.window}'},
+                over)
 
 
 def _cursor(keyset: Any) -> str:
@@ -216,17 +273,16 @@ def make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
-            n, fault = hub.next_request(self.path)
-            rl: dict[str, str] = {}
-            if hub.quota:
-                remaining = max(0, hub.quota - n)
-                rl = {"RateLimit": f'"api";r={remaining};t=1',
-                      "RateLimit-Policy": f'"fixed window";"api";q={hub.quota};w=300'}
+            _, fault = hub.next_request(self.path)
+            rl, over = hub.ratelimit()
             if hub.tokens is not None:
                 auth = self.headers.get("authorization", "")
                 if auth and auth.removeprefix("Bearer ") not in hub.tokens:
                     self._json(401, {"error": "Invalid credentials in Authorization header"})
                     return
+            if over:
+                self._json(429, {"error": "You have exceeded our rate limit"}, rl)
+                return
             if fault is not None:
                 if fault.kind == "429":
                     h = dict(rl)
@@ -252,12 +308,23 @@ def make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     self._list(kind, q, rl, fault)
                     return
                 if path.startswith(prefix + "/"):
-                    rec = hub.catalog.get(kind, path[len(prefix) + 1:])
+                    rid = path[len(prefix) + 1:]
+                    rec = hub.catalog.get(kind, rid)
                     if rec is None:
                         self._json(404, {"error": "Repository not found"},
                                    {"X-Error-Code": "RepoNotFound"})
-                    else:
-                        self._json(200, rec, rl)
+                        return
+                    expand = q.get("expand[]", []) + q.get("expand", [])
+                    bad = [e for e in expand if e not in LISTING_EXPAND[kind]
+                           and e not in REPO_ONLY_EXPAND[kind]]
+                    if bad:
+                        self._json(400, {"error": f'"expand" contains an invalid value: '
+                                                  f"{bad[0]}"}, rl)
+                        return
+                    rec = dict(rec)
+                    if kind == "models" and hasattr(hub.catalog, "children"):
+                        rec["childrenModelCount"] = hub.catalog.children(rid)
+                    self._json(200, _select(rec, expand, not expand), rl)
                     return
             self._json(404, {"error": "Not Found"})
 
@@ -270,6 +337,13 @@ def make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 return
             after = _uncursor(q["cursor"][0]) if "cursor" in q else None
             expand = q.get("expand[]", []) + q.get("expand", [])
+            refused = [e for e in expand if e not in LISTING_EXPAND[kind]]
+            if refused:
+                # the Hub's listing routes validate expand and answer 400 (huggingface_hub
+                # tests test_list_models_expand_unexpected_value, PR #3182)
+                self._json(400, {"error": f'"expand" contains an invalid value: '
+                                          f"{refused[0]}"}, rl)
+                return
             full = q.get("full", ["false"])[0].lower() in ("true", "1")
             rows, nxt = hub.catalog.page(kind, q, after, size)
             body = [_select(r, expand, full) for r in rows]
@@ -341,16 +415,26 @@ def _mix(table: tuple[tuple[Any, float], ...], u: float) -> Any:
     return table[-1][0]
 
 
+UNKNOWN_BEFORE_TS = 1_646_263_744  # 2022-03-02T23:29:04Z
+
+
 class SyntheticCatalog:
     """``n`` models computed from their creation rank ``k`` (0 = oldest): power-law
     downloads and likes, lineage trees (40 % derivatives of an older, preferentially
-    popular model), the Hub's licence mix, 4 % from registry namespaces. Serves only the
-    ``createdAt`` listing, newest first, with a keyset cursor on ``k``; ``n`` can grow
-    (new models published) between crawls."""
+    popular model), the Hub's licence mix, 4 % from registry namespaces, the oldest 5 %
+    dated with the Hub's placeholder. Serves the ``createdAt`` listing, newest first, with a
+    keyset cursor on ``k``, also by ``author`` and ``filter=base_model:<id>``; ``n`` can
+    grow (new models published) between crawls."""
 
-    def __init__(self, n: int, seed: int = 7):
+    def __init__(self, n: int, seed: int = 7, unknown: int | None = None):
         self.n = n
         self.seed = seed
+        #: the oldest ``unknown`` models (default 5 %) carry the placeholder createdAt
+        self.unknown = n // 20 if unknown is None else unknown
+        self._lock = threading.Lock()
+        self._built = -1
+        self._by_ns: dict[str, list[int]] = {}
+        self._kids: dict[int, list[int]] = {}
 
     def _u(self, k: int, salt: int) -> float:
         x = (k * 0x9E3779B97F4A7C15 + salt * 0xBF58476D1CE4E5B9 + self.seed) & (2**64 - 1)
@@ -371,36 +455,86 @@ class SyntheticCatalog:
     def record(self, k: int) -> dict[str, Any]:
         """Model ``k`` as ``/api/models?expand[]=...`` returns it."""
         rid = self.model_id(k)
-        ts = 1_577_836_800 + k * 20  # 2020-01-01 + 20 s per model
-        created = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts))
+        # the oldest models predate the Hub's creation dates: they carry its placeholder;
+        # the others follow, 20 s apart
+        created = (UNKNOWN_CREATED if k < self.unknown else time.strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z",
+            time.gmtime(UNKNOWN_BEFORE_TS + 60 + (k - self.unknown) * 20)))
         downloads = int(1 / max(self._u(k, 3), 1e-9) ** 1.1) - 1
         parents: list[tuple[str, str]] = []
-        if k > 10 and self._u(k, 4) < 0.4:
-            parent = int(k * self._u(k, 5) ** 3)
+        parent = self.parent(k)
+        if parent is not None:
             parents.append((self.model_id(parent), _mix(RELATION_MIX, self._u(k, 6))))
         return make_model(
             rid, created, downloads=min(downloads, 50_000_000),
             likes=int(downloads ** 0.5 * self._u(k, 7)), parents=parents,
-            license=_mix(LICENSE_MIX, self._u(k, 8)),
-            children=int(1 / max(self._u(k, 9), 1e-6) ** 0.5) - 1 if self._u(k, 10) < 0.1
-            else 0)
+            license=_mix(LICENSE_MIX, self._u(k, 8)))
 
     def get(self, kind: str, rid: str) -> dict[str, Any] | None:
         """One model by id (ids end with their rank)."""
+        k = self._rank(rid)
+        return self.record(k) if kind == "models" and k is not None else None
+
+    def parent(self, k: int) -> int | None:
+        """The rank of model ``k``'s base model, if it is a derivative."""
+        if k > 10 and self._u(k, 4) < 0.4:
+            return int(k * self._u(k, 5) ** 3)
+        return None
+
+    def _indexes(self) -> tuple[dict[str, list[int]], dict[int, list[int]]]:
+        """Ranks by registry namespace and by parent, ascending (built on first use: a
+        filtered listing must not scan millions of records per request)."""
+        with self._lock:
+            if self._built != self.n:
+                by_ns: dict[str, list[int]] = {}
+                kids: dict[int, list[int]] = {}
+                for k in range(self.n):
+                    if self._u(k, 1) < 0.04:
+                        by_ns.setdefault(self.model_id(k).split("/")[0].lower(), []).append(k)
+                    p = self.parent(k)
+                    if p is not None:
+                        kids.setdefault(p, []).append(k)
+                self._by_ns, self._kids, self._built = by_ns, kids, self.n
+            return self._by_ns, self._kids
+
+    def children(self, rid: str) -> int:
+        """``childrenModelCount`` of a model (repo endpoint only)."""
+        k = self._rank(rid)
+        return 0 if k is None else len(self._indexes()[1].get(k, []))
+
+    def _rank(self, rid: str) -> int | None:
         try:
             k = int(rid.rsplit("-", 1)[1])
         except (IndexError, ValueError):
             return None
-        return self.record(k) if kind == "models" and 0 <= k < self.n and \
-            self.model_id(k) == rid else None
+        return k if 0 <= k < self.n and self.model_id(k) == rid else None
 
     def page(self, kind: str, q: dict[str, list[str]], after: Any, size: int
              ) -> tuple[list[dict[str, Any]], Any]:
-        """Newest first: ranks below the cursor's."""
+        """Newest first (ranks below the cursor's), all models or those of an ``author``
+        and / or a ``filter=base_model:<id>``."""
         if kind != "models":
             return [], None
         top = self.n - 1 if after is None else int(after) - 1
-        ks = range(top, max(top - size, -1), -1)
-        rows = [self.record(k) for k in ks]
-        nxt = ks[-1] if rows and ks[-1] > 0 else None
-        return rows, nxt
+        authors, filters = q.get("author", []), q.get("filter", [])
+        if not authors and not filters:
+            ks: Sequence[int] = range(top, max(top - size, -1), -1)
+            rows = [self.record(k) for k in ks]
+            nxt = ks[-1] if rows and ks[-1] > 0 else None
+            return rows, nxt
+        by_ns, kids = self._indexes()
+        pool: set[int] | None = None
+        for a in authors:
+            got = set(by_ns.get(a.lower(), []))
+            pool = got if pool is None else pool & got
+        for f in filters:
+            if not f.startswith("base_model:"):
+                return [], None
+            pid = f.split(":")[-1]
+            pk = self._rank(pid)
+            got = set(kids.get(pk, [])) if pk is not None else set()
+            pool = got if pool is None else pool & got
+        ranked = sorted((k for k in pool or () if k <= top), reverse=True)
+        out = ranked[:size]
+        nxt = out[-1] if len(ranked) > size else None
+        return [self.record(k) for k in out], nxt

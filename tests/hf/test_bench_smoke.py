@@ -22,11 +22,22 @@ def test_benchmark_runs_at_small_scale(tmp_path: Path) -> None:
     assert json.loads(out.read_text()) == json.loads(json.dumps(result, default=str))
     assert result["bare_huggingface_hub"]["records"] == 2500
     assert result["openrace_full"]["records"] == 2500
-    assert result["openrace_full"]["rows"]["observations"] == 2500 * 5
+    assert result["openrace_full"]["rows"]["observations"] == 2500 * 4
     assert result["openrace_incremental"]["records"] == 50
     assert result["openrace_incremental"]["requests"] <= 2
     assert result["scale_note"].startswith("reduced scale")
-    assert set(result["met"]) == {"overhead", "peak_rss", "incremental_requests"}
+    design = result["design"]
+    # a complete snapshot: one request per 1,000 models, lineage equal to the truth
+    assert design["snapshot_requests"] == 3 and design["snapshot_request_ratio"] <= 1.01
+    assert design["snapshot_lineage_edges"] == design["truth_lineage_edges"] > 0
+    assert result["met"]["snapshot_lineage_complete"] and result["met"]["snapshot_requests"]
+    # the registry update stays in its budget and reaches the registry's models
+    assert result["registry_fresh"]["requests"] <= 1000
+    assert result["registry_fresh"]["registry_truth_share"] > 0.5
+    assert result["registry_fresh"]["wall_seconds_at_quota"]["anonymous"] >= 0
+    assert set(result["met"]) == {"overhead", "peak_rss", "incremental_requests",
+                                  "snapshot_requests", "snapshot_lineage_complete",
+                                  "registry_requests"}
 
 
 def test_synthetic_hub_shape() -> None:

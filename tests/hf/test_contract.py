@@ -49,7 +49,6 @@ def _api(row: dict[str, Any]) -> dict[str, Any]:
         "library_name": m.get("library_name"), "gated": m.get("gated"),
         "private": m.get("private"), "safetensors": m.get("safetensors"),
         "cardData": yaml.safe_load(card) if isinstance(card, str) else card,
-        "childrenModelCount": int(row["children_count"]),
     }
 
 
@@ -100,3 +99,24 @@ def test_reference_tree_harvests_end_to_end(hf_store: Store) -> None:
     origin = hf_store.dicts(
         "SELECT DISTINCT org_id, country FROM attributions WHERE method = 'inherited'")
     assert origin == [{"org_id": "mistral-ai", "country": "FR"}]
+
+
+def test_reference_tree_from_a_snapshot_equals_the_registry_walk(hf_store: Store,
+                                                                 tmp_path: Path) -> None:
+    """The complete snapshot (one listing of everything) gives the same tree as the walk of
+    per-parent children listings, in far fewer requests."""
+    rows = _rows()
+    hub = FakeHub(catalog=MemoryCatalog([_api(r) for r in rows]), max_page=1000)
+    with FakeHubServer(hub) as srv:
+        HubHarvester(hf_store, fast_client(srv.url)).run(HarvestOptions(kinds=("model",)))
+        snapshot_requests = hub.requests
+        with Store(tmp_path / "walk.duckdb") as walk:
+            from openrace.registry import load_registry, sync_registry
+
+            sync_registry(walk, load_registry())
+            HubHarvester(walk, fast_client(srv.url)).run(
+                HarvestOptions(namespaces=["mistralai"], depth=3, kinds=("model",)))
+            walked = {(e["model"], e["level"]) for e in tree(walk, ROOT, depth=3)}
+    assert snapshot_requests == 1
+    assert hub.requests - snapshot_requests > 20  # one listing per parent
+    assert {(e["model"], e["level"]) for e in tree(hf_store, ROOT, depth=3)} == walked

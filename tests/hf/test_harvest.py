@@ -11,19 +11,21 @@ from openrace.errors import (
     SourceUnreachableError,
 )
 from openrace.harvest.hf import HarvestOptions, HubHarvester
+from openrace.sources.hf import HubClient
 from openrace.store import Store
 from tests.hf.conftest import NAMESPACES, fast_client, world_datasets, world_models
 from tests.hf.fakehub import FakeHub, FakeHubServer, Fault, MemoryCatalog, make_model
 
 N_MODELS = len(world_models())
 N_DATASETS = len(world_datasets())
-#: metrics observed per model (downloads_30d, downloads_all_time, likes, children, trending)
-MODEL_METRICS = 5
+#: metrics observed per model (downloads_30d, downloads_all_time, likes, trending)
+MODEL_METRICS = 4
 DATASET_METRICS = 4
 
 
 def harvest(store: Store, url: str, **opts: object) -> object:
-    opts.setdefault("namespaces", NAMESPACES)
+    if opts.get("mode") != "full":
+        opts.setdefault("namespaces", NAMESPACES)
     return HubHarvester(store, fast_client(url)).run(HarvestOptions(**opts))  # type: ignore[arg-type]
 
 
@@ -111,7 +113,8 @@ def test_full_crawl_then_incremental_costs_what_is_new(hf_store: Store) -> None:
         for rec in _many(3, start=100):
             catalog.add("models", rec)
         hub.requests = 0
-        s2 = harvest(hf_store, srv.url, mode="full", kinds=("model",), page_size=10)
+        s2 = harvest(hf_store, srv.url, mode="full", kinds=("model",), page_size=10,
+                     refresh=False)
         # the new models fit in the first page; the client may have asked for the next
         # one ahead (prefetch) before seeing that the first page reached the watermark
         assert hub.requests <= 2
@@ -121,35 +124,59 @@ def test_full_crawl_then_incremental_costs_what_is_new(hf_store: Store) -> None:
     assert hf_store.last_watermark("hf", "full:models") == "2024-01-01T01:42:00"
 
 
-def test_429_retry_after_is_honoured(hf_store: Store, catalog: MemoryCatalog) -> None:
-    hub = FakeHub(catalog=catalog, max_page=2, faults={2: Fault("429", retry_after=1)})
+@pytest.fixture
+def client_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits of huggingface_hub's own retry loop (recorded, not slept)."""
+    import huggingface_hub.utils._http as hf_http
+
     slept: list[float] = []
+    monkeypatch.setattr(hf_http.time, "sleep", lambda s: slept.append(s))
+    return slept
+
+
+def test_429_retry_after_is_honoured_by_the_client(hf_store: Store, catalog: MemoryCatalog,
+                                                   client_sleeps: list[float]) -> None:
+    hub = FakeHub(catalog=catalog, max_page=2, faults={2: Fault("429", retry_after=1)})
     with FakeHubServer(hub) as srv:
-        client = fast_client(srv.url)
-        client.pacer.sleep = lambda s: slept.append(s)  # type: ignore[union-attr]
-        HubHarvester(hf_store, client).run(HarvestOptions(namespaces=NAMESPACES))
-    assert slept and 0.9 <= slept[0] <= 1.0
+        HubHarvester(hf_store, fast_client(srv.url)).run(HarvestOptions(namespaces=NAMESPACES))
+    # huggingface_hub waits Retry-After + 1 s, then asks again: openrace adds no loop
+    assert client_sleeps == [2.0]
     assert count(hf_store, "SELECT count(*) FROM artifacts WHERE source = 'hf'") == (
         N_MODELS - 1 + 2)
 
 
-def test_ratelimit_header_sets_the_wait(hf_store: Store, catalog: MemoryCatalog) -> None:
+def test_ratelimit_header_sets_the_wait(hf_store: Store, catalog: MemoryCatalog,
+                                        client_sleeps: list[float]) -> None:
     hub = FakeHub(catalog=catalog, faults={1: Fault("429", retry_after=None,
                                                     ratelimit_reset=7)})
-    slept: list[float] = []
     with FakeHubServer(hub) as srv:
-        client = fast_client(srv.url)
-        client.pacer.sleep = lambda s: slept.append(s)  # type: ignore[union-attr]
-        HubHarvester(hf_store, client).run(HarvestOptions(namespaces=["Qwen"], depth=0))
-    assert slept and 6.5 <= slept[0] <= 7.0
+        HubHarvester(hf_store, fast_client(srv.url)).run(
+            HarvestOptions(namespaces=["Qwen"], depth=0))
+    assert client_sleeps == [8.0]  # RateLimit r=0;t=7, plus the client's second
+
+
+def test_quota_is_read_from_the_server_and_enforced(hf_store: Store, catalog: MemoryCatalog,
+                                                    client_sleeps: list[float]) -> None:
+    hub = FakeHub(catalog=catalog, max_page=2, quota=3, window=300)
+    with FakeHubServer(hub) as srv:
+        client = HubClient(endpoint=srv.url, backoff=0.01)  # anonymous: 500 / 5 min
+        waits: list[float] = []
+        assert client.pacer is not None
+        client.pacer.sleep = lambda s: waits.append(s)
+        HubHarvester(hf_store, client).run(HarvestOptions(namespaces=["Qwen"], depth=0,
+                                                          kinds=("model",)))
+        assert (client.pacer.limit, client.pacer.window, client.pacer.source) == (
+            3, 300.0, "server")
+    assert not client_sleeps  # paced under the quota: never refused
+    assert count(hf_store, "SELECT count(*) FROM artifacts WHERE source = 'hf'") == 2
 
 
 def test_429_that_never_ends_stops_cleanly_and_resumes(hf_store: Store,
-                                                        catalog: MemoryCatalog) -> None:
+                                                        catalog: MemoryCatalog,
+                                                        client_sleeps: list[float]) -> None:
     hub = FakeHub(catalog=catalog, max_page=2)
     with FakeHubServer(hub) as srv:
-        client = fast_client(srv.url, max_429=2)
-        client.pacer.sleep = lambda s: None  # type: ignore[union-attr]
+        client = fast_client(srv.url, retries=2)
         hub.faults = {n: Fault("429", retry_after=1) for n in range(4, 20)}
         with pytest.raises(RateLimitExhaustedError, match="re-run later"):
             HubHarvester(hf_store, client).run(HarvestOptions(namespaces=NAMESPACES))

@@ -78,7 +78,7 @@ def test_sigkill_mid_harvest_resumes_exactly(tmp_path: Path) -> None:
             assert stored == committed * PAGE - 1  # page 1 holds the quarantined record
             assert s.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 1
             assert s.con.execute("SELECT count(*) FROM observations").fetchall()[0][0] == (
-                stored * 5)
+                stored * 4)
             runs = s.dicts("SELECT scope, status, n_stored, n_rejected, cursor "
                            "FROM harvest_runs ORDER BY run_id")
             assert [r["status"] for r in runs] == ["running", "running"]
@@ -98,7 +98,7 @@ def test_sigkill_mid_harvest_resumes_exactly(tmp_path: Path) -> None:
         count = s.counts()
         assert s.con.execute("SELECT count(*) FROM artifacts WHERE source = 'hf'"
                              ).fetchall()[0][0] == N
-        assert count["observations"] == N * 5
+        assert count["observations"] == N * 4
         assert s.con.execute("SELECT count(DISTINCT run_id) FROM observations"
                              ).fetchall()[0][0] == 1
         assert count["quarantine"] == 1

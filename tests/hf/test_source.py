@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 
 from openrace.attribution import OrgRef, hub_attribution, inherited_rows, namespace_index
 from openrace.sources.hf import (
+    LISTING_EXPAND,
+    LISTING_REFUSED,
     BadRecord,
+    HubClient,
     Pacer,
     expand_for,
     is_repo_id,
@@ -19,18 +22,19 @@ from openrace.sources.hf import (
     parse_dataset,
     parse_model,
 )
-from tests.hf.conftest import world_datasets, world_models
+from tests.hf.conftest import world_datasets
 from tests.hf.fakehub import FakeHub, FakeHubServer, MemoryCatalog, make_model
 
 
 def test_parse_model_reads_the_api_shape() -> None:
     raw = make_model("Qwen/Qwen2.5-7B-Instruct-AWQ", "2024-09-19T07:18:09.000Z",
-                     downloads=12, likes=3, all_time=99, children=4, params=2_000_000_000,
+                     downloads=12, likes=3, all_time=99, params=2_000_000_000,
                      parents=[("Qwen/Qwen2.5-7B-Instruct", "quantized")], license="apache-2.0")
     r = parse_model(raw)
     assert r.id == "Qwen/Qwen2.5-7B-Instruct-AWQ" and r.author == "Qwen"
     assert r.created == datetime(2024, 9, 19, 7, 18, 9)
-    assert (r.downloads_30d, r.downloads_all_time, r.likes, r.children) == (12, 99, 3, 4)
+    assert (r.downloads_30d, r.downloads_all_time, r.likes) == (12, 99, 3)
+    assert r.created_known
     assert r.license == "apache-2.0" and r.params == 2e9
     assert r.parents == [("Qwen/Qwen2.5-7B-Instruct", "quantized")] and r.quantized
 
@@ -110,9 +114,12 @@ def test_pacer_keeps_under_the_window() -> None:
     p.observe(remaining=0, reset_in=40)
     p.wait()
     assert slept[-1] == pytest.approx(40)
-    p.defer(5)
-    p.wait()
-    assert slept[-1] == pytest.approx(5)
+    p.adopt(limit=10, window=60)  # the server's RateLimit-Policy replaces the plan's
+    assert (p.limit, p.window, p.source) == (10, 60.0, "server")
+    assert p.seconds_for(10) == 0 and p.seconds_for(30) == pytest.approx(120)
+    fixed = Pacer(limit=5, fixed=True, source="user")
+    fixed.adopt(limit=1000, window=300)
+    assert (fixed.limit, fixed.source) == (5, "user")
 
 
 def test_pacer_spreads_the_last_requests() -> None:
@@ -135,35 +142,22 @@ def test_attribution_rules() -> None:
     assert [(r["org_id"], r["weight"]) for r in rows] == [("qwen", 0.5), (None, 0.5)]
 
 
-def test_expand_properties_are_known_to_the_client() -> None:
-    assert {"downloadsAllTime", "childrenModelCount", "baseModels"} <= set(expand_for("model"))
+def test_listings_ask_only_for_expand_values_the_hub_accepts() -> None:
+    for kind in ("model", "dataset"):
+        asked = set(expand_for(kind))
+        assert asked <= LISTING_EXPAND[kind] and not asked & LISTING_REFUSED[kind]
+    assert {"downloadsAllTime", "tags", "createdAt"} <= set(expand_for("model"))
     assert "description" in expand_for("dataset")
+    url = HubClient(endpoint="http://x", requests_per_window=0).first_url("model")
+    assert "childrenModelCount" not in url and "baseModels" not in url
+    assert "direction" not in url  # the Hub sorts descending only
 
 
-def test_the_real_client_reads_the_fake_hub() -> None:
-    """huggingface_hub's own list_models / list_datasets / model_info follow the fake
-    Hub's Link pages and parse its records."""
-    from huggingface_hub import HfApi
-
-    hub = FakeHub(catalog=MemoryCatalog(world_models(), world_datasets()), max_page=3,
-                  default_page=3)
-    with FakeHubServer(hub) as srv:
-        api = HfApi(endpoint=srv.url, token=False)
-        listed = list(api.list_models(expand=["author", "createdAt", "downloads", "tags",
-                                              "childrenModelCount", "downloadsAllTime"]))
-        assert len(listed) == len(world_models())
-        assert [m.created_at for m in listed] == sorted((m.created_at for m in listed),
-                                                        reverse=True)
-        q = next(m for m in listed if m.id == "Qwen/Qwen2.5-7B")
-        assert q.children_model_count == 3 and q.downloads_all_time == 50000
-        assert {m.id for m in api.list_models(author="meta-llama")} == {
-            "meta-llama/Llama-3.1-8B"}
-        kids = {m.id for m in api.list_models(filter="base_model:Qwen/Qwen2.5-7B")}
-        assert kids == {"alice/qwen-ft", "TheBloke/Qwen2.5-7B-GGUF", "dave/merge"}
-        assert len(list(api.list_datasets(expand=["downloads", "createdAt"]))) == 3
-        assert api.model_info("Qwen/Qwen2.5-7B").likes == 300
-        listing = [p for p in hub.log if p.startswith("/api/models?")]
-        assert len([p for p in listing if "cursor=" in p]) >= 3  # followed Link pages
+def test_the_placeholder_creation_date_is_no_date() -> None:
+    old = parse_model(make_model("google-bert/bert-base-uncased", "2022-03-02T23:29:04.000Z"))
+    later = parse_model(make_model("deepset/roberta", "2022-03-02T23:29:05.000Z"))
+    new = parse_model(make_model("Qwen/x", "2022-03-03T10:00:00.000Z"))
+    assert not old.created_known and not later.created_known and new.created_known
 
 
 def _listing(n: int) -> MemoryCatalog:

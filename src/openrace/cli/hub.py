@@ -66,29 +66,65 @@ class _Progress:
             self.progress.advance(self.scopes)
 
 
+def _plan_line(plan: dict[str, Any]) -> str:
+    """The plan of an update as one line."""
+    what = ("complete snapshot" if plan["mode"] == "full" and plan["refresh"] else
+            "new repos only" if plan["mode"] == "full" else "registry-scoped")
+    quota = (f"{plan['quota']:,} requests per {plan['window']:.0f} s ({plan['quota_source']})"
+             if plan["quota"] else "no pacing")
+    if plan["requests"] is None:
+        cost = ("requests unknown until the first complete run: about one per 1,000 repos "
+                f"listed; at {quota}, a million repos take at least "
+                f"{_duration(plan['per_1000_repos'] * 1000, plan)}")
+    else:
+        cost = (f"about {plan['requests']:,} requests, at least "
+                f"{_duration(plan['requests'], plan)} at {quota}")
+    return f"plan: {what}, {len(plan['listings']):,} listings; {cost}"
+
+
+def _duration(requests: float, plan: dict[str, Any]) -> str:
+    q, w = plan["quota"], plan["window"]
+    seconds = 0.0 if not q or requests <= q else (requests - q) * w / q
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 @update_app.command("hf")
 def update_hf(
-    full: bool = typer.Option(False, "--full", help="Harvest the whole Hub (every model and "
-                              "dataset, newest first) instead of the registry's namespaces."),
-    depth: int = typer.Option(2, "--depth", help="Levels of derivatives (children through "
-                              "base_model) to follow under the registry's models."),
-    namespace: list[str] = typer.Option(None, "--namespace", "-n", help="Harvest this Hub "
-                                        "namespace instead of the registry's (repeatable)."),
+    full: bool = typer.Option(False, "--full", help="A complete snapshot of the Hub: every "
+                              "model and dataset, newest first, lineage from their "
+                              "base_model tags (the default; about one request per 1,000 "
+                              "repos)."),
+    registry: bool = typer.Option(False, "--registry", help="Only the registry's namespaces "
+                                  "and their derivatives to --depth, within --budget "
+                                  "requests (quicker, not complete)."),
+    depth: int = typer.Option(2, "--depth", help="With --registry: levels of derivatives "
+                              "(children through base_model) to follow."),
+    budget: int = typer.Option(1000, "--budget", help="With --registry: the most requests "
+                               "to spend; derivatives beyond it are left out and counted."),
+    namespace: list[str] = typer.Option(None, "--namespace", "-n", help="A registry-scoped "
+                                        "update of this Hub namespace instead of the "
+                                        "registry's (repeatable)."),
     kind: list[str] = typer.Option(None, "--kind", help="model or dataset (repeatable; "
                                    "default both)."),
-    refresh: bool = typer.Option(None, "--refresh/--new-only", help="List everything again "
-                                 "for a new snapshot of downloads and likes, or only what is "
-                                 "newer than the last run (default: refresh for the registry, "
-                                 "new-only for --full).", show_default=False),
-    plan: str = typer.Option(None, "--plan", help="Hub account type, sets the request pace: "
-                             + ", ".join(f"{k} ({v}/5 min)" for k, v in PLANS.items())
+    refresh: bool = typer.Option(True, "--refresh/--new-only", help="List everything again "
+                                 "for a new snapshot of downloads and likes (default), or "
+                                 "only what is newer than the last run."),
+    plan: str = typer.Option(None, "--plan", help="Hub account type, the pace until the Hub "
+                             "states its quota: " + ", ".join(f"{k} ({v}/5 min)"
+                                                               for k, v in PLANS.items())
                              + ". Default: free with HF_TOKEN, else anonymous.",
                              show_default=False),
-    requests_per_5min: int = typer.Option(None, "--requests-per-5min", help="Override the "
-                                          "pace: requests per 5 minutes (0: no pacing, for a "
+    requests_per_5min: int = typer.Option(None, "--requests-per-5min", help="Fix the pace "
+                                          "instead of following the Hub's RateLimit-Policy: "
+                                          "requests per 5 minutes (0: no pacing, for a "
                                           "local mirror).", show_default=False),
-    retries: int = typer.Option(5, "--retries", help="Retries of a failed request (5xx, "
-                                "network) before giving up; the next run resumes."),
+    retries: int = typer.Option(5, "--retries", help="Retries of a refused or failed "
+                                "request (429, 5xx, network) before giving up; the next run "
+                                "resumes."),
     page_size: int = typer.Option(1000, "--page-size", help="Records per page (1-1000)."),
     commit_every: int = typer.Option(20000, "--commit-every", help="Commit after this many "
                                      "records (a crash loses at most this much work)."),
@@ -97,26 +133,50 @@ def update_hf(
     memory_limit: str = typer.Option("auto", "--memory-limit", help="DuckDB's memory bound "
                                      "during the update, e.g. 2GB (auto: 512MB, more for a "
                                      "store of over 4 M artifacts)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan (listings, "
+                                 "estimated requests and time at the account's quota) and "
+                                 "stop; spends one request to read the quota."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
-    """Harvest the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN): models, datasets, derivatives,
-    downloads and likes. Incremental and resumable; a concurrent update is refused."""
+    """Harvest the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN): models, datasets, lineage,
+    downloads and likes. Resumable; a concurrent update is refused."""
     from huggingface_hub.utils import logging as hf_logging
 
-    from openrace.harvest.hf import HarvestOptions, update_hub
+    from openrace.harvest.hf import HarvestOptions, plan_hub, update_hub
 
     # the client's retry warnings would break the one-line error rule; the progress bar
     # and the final line say what happened
     hf_logging.set_verbosity_error()
     if plan is not None and plan not in PLANS:
         raise UsageError(f"--plan must be one of {', '.join(PLANS)}, not {plan!r}")
-    opts = HarvestOptions(mode="full" if full else "registry", depth=depth,
+    registry = registry or bool(namespace)
+    if full and registry:
+        raise UsageError("--full lists the whole Hub: it excludes --registry and --namespace")
+    opts = HarvestOptions(mode="registry" if registry else "full", depth=depth,
                           kinds=tuple(kind) if kind else ("model", "dataset"),
                           refresh=refresh, namespaces=list(namespace) if namespace else None,
                           page_size=page_size, commit_every=commit_every,
-                          max_pages=max_pages, memory_limit=memory_limit)
-    with open_store(store_path(store)) as s, _Progress(sys.stderr.isatty()) as progress:
+                          max_pages=max_pages, memory_limit=memory_limit, budget=budget)
+    if dry_run:
+        with open_store(store_path(store)) as s:
+            planned = plan_hub(s, opts, plan=plan, requests_per_window=requests_per_5min,
+                               retries=retries)
+        if fmt == Format.table:
+            out_console.print(_plan_line(planned), markup=False)
+            emit(planned["listings"], fmt)
+        else:
+            emit([planned] if fmt == Format.json else planned["listings"], fmt)
+        return
+
+    interactive = sys.stderr.isatty()
+
+    def progress(event: str, info: dict[str, Any]) -> None:
+        if event == "plan" and interactive:  # scripts: --dry-run; errors stay one line
+            err_console.print(_plan_line(info), markup=False)
+        bar(event, info)
+
+    with open_store(store_path(store)) as s, _Progress(interactive) as bar:
         stats = update_hub(s, opts, plan=plan, requests_per_window=requests_per_5min,
                            retries=retries, progress=progress)
     if fmt == Format.table:

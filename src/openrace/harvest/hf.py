@@ -1,23 +1,34 @@
-"""Harvest the Hugging Face Hub into the store: incremental, resumable, never doubling.
+"""Harvest the Hugging Face Hub into the store: complete snapshots, resumable, never doubling.
 
-An update is one *parent* run (``harvest_runs`` scope ``update:registry`` or
-``update:full``) made of *scope* runs, one per listing: ``models:<namespace>``,
-``datasets:<namespace>``, ``children:<model>`` (derivatives through ``base_model``) or
-``full:models`` / ``full:datasets``. Every page is stored in ONE transaction together with
-its run's cursor and counters, so a harvest killed at any moment (``kill -9`` included)
-resumes from its last committed page: the next update finds the unfinished parent run,
-skips the scopes it completed and continues the interrupted one from its cursor.
+An update is one *parent* run (``harvest_runs`` scope ``update:full`` or
+``update:registry``) made of *scope* runs, one per listing. Every page is stored in ONE
+transaction together with its run's cursor and counters, so a harvest killed at any
+moment (``kill -9`` included) resumes from its last committed page: the next update finds
+the unfinished parent run, skips the scopes it completed and continues the interrupted one
+from its cursor.
 
-Listings are sorted newest first. Each scope's watermark is the newest ``createdAt`` it
-has seen; an incremental run (``refresh=False``, the default of ``--full``) stops paging as
-soon as it reaches records older than the last completed run's watermark, so it costs
-requests in proportion to what is new. A refreshing run (the default for the registry's
-namespaces) lists everything again to record a new snapshot of downloads and likes.
+Two designs, chosen by the requests they cost on the real Hub (``docs/contracts/hub.md``,
+figures in ``benchmarks/results/hf_crawl.json``):
 
-Every stored record appends its observations (downloads, likes, children, trending score)
-under the update's (parent) run id, so repeated harvests build the download history the
-Hub does not keep.
-Records that cannot be parsed are quarantined and counted, never dropped in silence.
+- **snapshot** (mode ``full``, the default): every public model and dataset, newest first
+  (scopes ``full:models`` / ``full:datasets``), about one request per 1,000 repos. Lineage
+  comes from the ``base_model:*`` tags every listed model carries, so it is complete at
+  any depth, and every repo gets a new downloads / likes observation. ``refresh=False``
+  (``--new-only``) stops each listing at the last run's watermark instead: requests in
+  proportion to what is new.
+- **registry** (``--registry``): the registry's namespaces (``models:<ns>`` /
+  ``datasets:<ns>``), then their derivatives level by level through
+  ``filter=base_model:<id>`` (``children:<id>``), one request or more per parent, within a
+  request ``budget``. The listing does not say which models have children
+  (``childrenModelCount`` is refused there), so parents are followed in order of their
+  derivatives known from an earlier snapshot, then of downloads; what the budget leaves out
+  is counted and stated (:func:`hub_coverage`).
+
+Every stored record appends its observations (downloads, likes, trending score) under the
+update's (parent) run id, so repeated harvests build the download history the Hub does not
+keep. A repo created before the Hub stored creation dates is stored with no creation date
+(``date_precision`` ``unknown``). Records that cannot be parsed are quarantined and
+counted, never dropped in silence.
 """
 
 from __future__ import annotations
@@ -46,19 +57,28 @@ SOURCE = "hf"
 #: DuckDB's checkpoint threshold during an update: a checkpoint every 16 MB of log (the
 #: default) costs a fifth of a crawl's time
 CHECKPOINT_EVERY = "256MB"
-MODES = ("registry", "full")
+MODES = ("full", "registry")
+#: The requests a registry-scoped update may spend by default (its namespaces' listings
+#: are always made; derivatives' listings stop at the budget).
+REGISTRY_BUDGET = 1000
+#: meta key of the coverage of the latest Hub update (JSON, see :func:`hub_coverage`)
+COVERAGE_KEY = "hf_coverage"
 
 
 @dataclass
 class HarvestOptions:
     """What to harvest."""
 
-    mode: str = "registry"
+    #: ``full`` (a snapshot of the whole Hub) or ``registry``; None: ``registry`` when
+    #: ``namespaces`` are given, else ``full``
+    mode: str | None = None
     depth: int = 2
     kinds: tuple[str, ...] = ("model", "dataset")
     #: list everything again (new snapshot) instead of stopping at the watermark;
-    #: None: True for the registry mode, False for ``full``
+    #: None: True (a complete snapshot of downloads and likes)
     refresh: bool | None = None
+    #: requests a registry-scoped update may spend (None: no bound)
+    budget: int | None = REGISTRY_BUDGET
     #: harvest these namespaces instead of the registry's
     namespaces: list[str] | None = None
     page_size: int = PAGE_SIZE
@@ -73,6 +93,10 @@ class HarvestOptions:
     memory_limit: str | None = "auto"
 
     def __post_init__(self) -> None:
+        if self.mode is None:
+            self.mode = "registry" if self.namespaces is not None else "full"
+        if self.mode == "full" and self.namespaces is not None:
+            raise UsageError("namespaces need the registry mode (--registry)")
         if self.mode not in MODES:
             raise UsageError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         if not 0 <= self.depth <= 10:
@@ -82,6 +106,10 @@ class HarvestOptions:
                 raise UsageError(f"unknown Hub kind {k!r}; kinds: model, dataset")
         if not 1 <= self.page_size <= 1000:
             raise UsageError("page size must be between 1 and 1000")
+        if self.budget is not None and self.budget < 1:
+            raise UsageError("--budget must be at least 1 request")
+        if self.max_pages is not None and self.max_pages < 1:
+            raise UsageError("--max-pages must be at least 1")
         if self.commit_every < 1:
             raise UsageError("--commit-every must be at least 1")
         if self.memory_limit not in (None, "auto") and not is_size(self.memory_limit):
@@ -91,7 +119,7 @@ class HarvestOptions:
     @property
     def refreshing(self) -> bool:
         """Whether this update lists everything again."""
-        return self.refresh if self.refresh is not None else self.mode == "registry"
+        return self.refresh if self.refresh is not None else True
 
 
 @dataclass
@@ -159,6 +187,8 @@ class HubHarvester:
         params = {"mode": opts.mode, "depth": opts.depth, "kinds": list(opts.kinds),
                   "refresh": opts.refreshing, "namespaces": opts.namespaces,
                   "endpoint": self.client.endpoint}
+        if opts.mode == "registry":
+            params["budget"] = opts.budget
         prior = self.store.resumable_run(SOURCE, scope)
         if prior is not None and json.loads(prior["params"] or "{}") == params:
             stats.run_id, stats.resumed = int(prior["run_id"]), True
@@ -171,6 +201,13 @@ class HubHarvester:
                                       "superseded by an update with other parameters")
             stats.run_id = self.store.start_run(SOURCE, scope, params)
         self._pages_left = opts.max_pages
+        # requests already spent by the scopes of a resumed update count for the budget
+        self._spent = int(self.store.con.execute(
+            "SELECT coalesce(sum(n_requests), 0) FROM harvest_runs WHERE source = ? AND "
+            "json_extract_string(params, '$.parent') = ?", [SOURCE, str(stats.run_id)]
+        ).fetchall()[0][0])
+        self._coverage: dict[str, Any] = {"mode": opts.mode, "levels": []}
+        self.progress("plan", self.plan(opts))
         # an artifact last seen since this moment was written (and observed) by this update
         self._started: datetime = self.store.con.execute(
             "SELECT started_at FROM harvest_runs WHERE run_id = ?", [stats.run_id]
@@ -204,6 +241,7 @@ class HubHarvester:
             raise
         self.store.checkpoint(stats.run_id, requests=stats.requests, read=stats.read,
                               stored=stats.stored, rejected=stats.rejected)
+        self._record_coverage(opts, stats)
         self.store.finish_run(stats.run_id, "ok")
         self.progress("done", stats.as_dict())
         return stats
@@ -214,12 +252,75 @@ class HubHarvester:
         for level in range(opts.depth + 1 if opts.mode == "registry" else 1):
             scopes = self._scopes(opts, level, stats.run_id)
             self.progress("level", {"level": level, "scopes": len(scopes)})
+            followed = 0
             for sc in scopes:
                 if self._pages_left is not None and self._pages_left <= 0:
                     break
+                if level > 0 and opts.budget is not None and \
+                        self._spent + stats.requests >= opts.budget:
+                    break
                 with _paused_gc():
                     self._harvest_scope(sc, opts, stats)
+                followed += 1
+            self._coverage["levels"].append(
+                {"level": level, "listings": len(scopes), "listed": followed})
         stats.inherited = refresh_inherited(self.store)
+
+    def _record_coverage(self, opts: HarvestOptions, stats: HarvestStats) -> None:
+        """Say what this update covered (read by :func:`hub_coverage` and the report)."""
+        levels = self._coverage["levels"]
+        complete = opts.mode == "full" and opts.refreshing and opts.max_pages is None \
+            and set(opts.kinds) == {"model", "dataset"} and opts.namespaces is None
+        counts = dict(self.store.con.execute(
+            "SELECT kind, count(*) FROM artifacts WHERE source = 'hf' AND last_seen >= ? "
+            "GROUP BY 1", [self._started]).fetchall())
+        self.store.set_meta(COVERAGE_KEY, json.dumps({
+            "mode": opts.mode, "complete": complete, "refresh": opts.refreshing,
+            "kinds": list(opts.kinds), "depth": opts.depth if opts.mode == "registry" else None,
+            "budget": opts.budget if opts.mode == "registry" else None,
+            "levels": levels, "models": int(counts.get("model", 0)),
+            "datasets": int(counts.get("dataset", 0)), "requests": self._spent + stats.requests,
+            "run_id": stats.run_id, "finished_at": utcnow().isoformat(timespec="seconds"),
+        }))
+
+    def plan(self, opts: HarvestOptions) -> dict[str, Any]:
+        """What an update of ``opts`` will list and roughly what it costs: its listings,
+        the requests estimated from the store's last complete runs (None where nothing is
+        known yet), and the least time they take at the client's pace."""
+        pacer = self.client.pacer
+        assert pacer is not None
+        rows: list[dict[str, Any]] = []
+        if opts.mode == "full":
+            for k in opts.kinds:
+                scope = f"full:{k}s"
+                last = self.store.con.execute(
+                    "SELECT n_read FROM harvest_runs WHERE source = ? AND scope = ? AND "
+                    "status = 'ok' ORDER BY run_id DESC LIMIT 1", [SOURCE, scope]).fetchall()
+                n = int(last[0][0]) if last else None
+                est = None
+                if n is not None:
+                    est = max(1, -(-n // opts.page_size)) if opts.refreshing else 1
+                rows.append({"listing": scope, "repos": n, "requests": est})
+        else:
+            nss = self._namespaces(opts)
+            for k in opts.kinds:
+                for ns in nss:
+                    n = int(self.store.con.execute(
+                        "SELECT count(*) FROM artifacts WHERE source = 'hf' AND kind = ? AND "
+                        "lower(author) = lower(?)", [k, ns]).fetchall()[0][0])
+                    rows.append({"listing": f"{k}s:{ns}", "repos": n or None,
+                                 "requests": max(1, -(-n // opts.page_size))})
+            if opts.depth > 0:
+                first = sum(r["requests"] for r in rows)
+                rest = None if opts.budget is None else max(0, opts.budget - first)
+                rows.append({"listing": f"derivatives to depth {opts.depth}", "repos": None,
+                             "requests": rest})
+        known = [r["requests"] for r in rows if r["requests"] is not None]
+        total = sum(known) if len(known) == len(rows) else None
+        return {"mode": opts.mode, "refresh": opts.refreshing, "listings": rows,
+                "requests": total, "per_1000_repos": 1000 / opts.page_size,
+                "quota": pacer.limit, "window": pacer.window, "quota_source": pacer.source,
+                "seconds": pacer.seconds_for(total) if total is not None else None}
 
     def _namespaces(self, opts: HarvestOptions) -> list[str]:
         if opts.namespaces is not None:
@@ -234,13 +335,15 @@ class HubHarvester:
         if level == 0:
             return [_Scope(f"{k}s:{ns}", k, {"author": ns})
                     for ns in self._namespaces(opts) for k in opts.kinds]
-        # derivatives: children of the models reached at level - 1 that have any
+        # derivatives: the children listings of the models reached at level - 1, best first
         frontier = self._frontier(opts, level - 1, parent_run)
         return [_Scope(f"children:{mid}", "model", {"filter": f"base_model:{mid}"})
                 for mid in frontier]
 
     def _frontier(self, opts: HarvestOptions, level: int, parent_run: int) -> list[str]:
-        """Models reached at ``level`` of this update that have children."""
+        """Models reached at ``level`` of this update, in the order their children are
+        worth listing: most derivatives already known (an earlier snapshot's lineage), then
+        most downloads. The listing itself says nothing of children."""
         nss = [n.lower() for n in self._namespaces(opts)]
         rows = self.store.con.execute(
             """
@@ -250,11 +353,22 @@ class HubHarvester:
                 UNION
                 SELECT l.child_id, f.level + 1 FROM lineage l
                 JOIN f ON l.parent_id = f.artifact_id WHERE f.level < ?
+            ),
+            reached AS (SELECT DISTINCT artifact_id FROM f WHERE level = ?),
+            kids AS (
+                SELECT parent_id AS artifact_id, count(*) AS n FROM lineage
+                WHERE parent_id IN (SELECT artifact_id FROM reached) GROUP BY 1
+            ),
+            dl AS (
+                SELECT artifact_id, arg_max(value, run_id) AS downloads FROM observations
+                WHERE metric = 'downloads_30d' AND artifact_id IN (SELECT artifact_id FROM reached)
+                GROUP BY 1
             )
             SELECT a.source_id FROM artifacts a
-            JOIN (SELECT DISTINCT artifact_id FROM f WHERE level = ?) USING (artifact_id)
-            WHERE coalesce(TRY_CAST(json_extract(a.detail, '$.children') AS DOUBLE), 0) > 0
-            ORDER BY a.source_id
+            JOIN reached USING (artifact_id)
+            LEFT JOIN kids USING (artifact_id) LEFT JOIN dl USING (artifact_id)
+            WHERE a.source = 'hf' AND a.kind = 'model'
+            ORDER BY coalesce(kids.n, 0) DESC, dl.downloads DESC NULLS LAST, a.source_id
             """, [nss, level, level]).fetchall()
         return [r[0] for r in rows]
 
@@ -387,8 +501,10 @@ class HubHarvester:
             "source_id": pa.array([r.id for r in records], pa.string()),
             "title": pa.array([r.id for r in records], pa.string()),
             "author": pa.array([r.author for r in records], pa.string()),
-            "created": pa.array([r.created for r in records], ts),
-            "date_precision": pa.array(["second"] * n, pa.string()),
+            "created": pa.array([r.created if r.created_known else None for r in records],
+                                ts),
+            "date_precision": pa.array(["second" if r.created_known else "unknown"
+                                        for r in records], pa.string()),
             "modified": pa.array([r.modified for r in records], ts),
             "license": pa.array([r.license for r in records], pa.string()),
             "license_class": pa.array([_license_class(r.license) for r in records],
@@ -454,7 +570,7 @@ def _paused_gc() -> Iterator[None]:
 
 #: The observations of a Hub record: metric name → the record's attribute.
 OBSERVED = (("downloads_30d", "downloads_30d"), ("downloads_all_time", "downloads_all_time"),
-            ("likes", "likes"), ("children", "children"), ("trending_score", "trending"))
+            ("likes", "likes"), ("trending_score", "trending"))
 
 
 def _observations(ids: pa.ChunkedArray, fresh: pa.ChunkedArray, records: list[HubRecord],
@@ -488,8 +604,7 @@ def _edges(records: list[HubRecord], ids: set[str]) -> pa.Table:
 
 
 def _detail(r: HubRecord) -> str:
-    detail: dict[str, Any] = {"gated": r.gated, "children": r.children,
-                              "quantized": r.quantized}
+    detail: dict[str, Any] = {"gated": r.gated, "quantized": r.quantized}
     if r.kind == "dataset":
         detail.update(tasks=r.tasks, modalities=r.modalities, languages=r.languages,
                       card_completeness=r.card_completeness, description=r.description)
@@ -549,18 +664,75 @@ def _later(a: str | None, b: datetime | None) -> str | None:
     return a
 
 
+def _client(settings: Any, plan: str | None, requests_per_window: int | None,
+            retries: int) -> HubClient:
+    from openrace.config import Settings
+
+    s = settings or Settings.from_env()
+    if requests_per_window is not None and requests_per_window < 0:
+        raise UsageError("--requests-per-5min must be 0 (no pacing) or more")
+    return HubClient(endpoint=s.hf_endpoint, token=s.hf_token, plan=plan,
+                     requests_per_window=requests_per_window, retries=retries)
+
+
 def update_hub(store: Store, opts: HarvestOptions, *, settings: Any = None,
                plan: str | None = None, requests_per_window: int | None = None,
                retries: int = 5, progress: ProgressFn | None = None) -> HarvestStats:
     """Harvest the Hub at ``HF_ENDPOINT`` (with ``HF_TOKEN`` if set) into ``store``: the
     library form of ``openrace update hf``."""
-    from openrace.config import Settings
-
-    s = settings or Settings.from_env()
-    if retries < 0:
-        raise UsageError("--retries must be 0 or more")
-    if requests_per_window is not None and requests_per_window < 0:
-        raise UsageError("--requests-per-5min must be 0 (no pacing) or more")
-    client = HubClient(endpoint=s.hf_endpoint, token=s.hf_token, plan=plan,
-                       requests_per_window=requests_per_window, retries=retries)
+    client = _client(settings, plan, requests_per_window, retries)
     return HubHarvester(store, client, progress=progress).run(opts)
+
+
+def plan_hub(store: Store, opts: HarvestOptions, *, settings: Any = None,
+             plan: str | None = None, requests_per_window: int | None = None,
+             retries: int = 5, probe: bool = True) -> dict[str, Any]:
+    """The plan of an update (``openrace update hf --dry-run``): its listings, estimated
+    requests and the least time they take at the account's quota. With ``probe``, one
+    request (a one-record listing) reads the quota from the Hub's ``RateLimit-Policy``
+    (unless ``requests_per_window`` fixes the pace); nothing is stored."""
+    client = _client(settings, plan, requests_per_window, retries)
+    probed = False
+    if probe and requests_per_window is None:
+        client.probe()
+        probed = True
+    out = HubHarvester(store, client).plan(opts)
+    out["probe_requests"] = 1 if probed else 0
+    return out
+
+
+def hub_coverage(store: Store) -> dict[str, Any] | None:
+    """What the latest finished Hub update covered: ``mode``, ``complete`` (a refreshing
+    snapshot of every model and dataset), models and datasets seen, and per level of a
+    registry update the children listings made out of those wanted (``listed`` /
+    ``listings``). None before any update."""
+    raw = store.meta(COVERAGE_KEY)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def coverage_note(store: Store) -> str | None:
+    """One sentence saying how complete the stored Hub data are (for captions)."""
+    cov = hub_coverage(store)
+    if cov is None:
+        return None
+    when = str(cov.get("finished_at", ""))[:10]
+    if cov.get("complete"):
+        return (f"Complete Hub snapshot of {when}: {cov.get('models', 0):,} models and "
+                f"{cov.get('datasets', 0):,} datasets; lineage from every model's base_model "
+                "tags.")
+    if cov.get("mode") == "registry":
+        parts = [f"level {lv['level']}: {lv['listed']:,} of {lv['listings']:,} models' "
+                 "derivative listings" for lv in cov.get("levels", []) if lv.get("level")]
+        left = any(lv.get("listed", 0) < lv.get("listings", 0) for lv in cov.get("levels", []))
+        return (f"Registry-scoped Hub update of {when} (budget {cov.get('budget')} requests): "
+                f"the registry's namespaces and their derivatives to depth {cov.get('depth')}"
+                + (f" ({'; '.join(parts)})" if parts else "")
+                + ("; derivatives of the models left out are missing." if left else "."))
+    return (f"Partial Hub update of {when} ({cov.get('models', 0):,} models, "
+            f"{cov.get('datasets', 0):,} datasets): not a complete snapshot.")

@@ -1,18 +1,26 @@
 """The Hugging Face Hub source: paged listings through ``huggingface_hub``, typed records.
 
+Every rule this module relies on is written, with its source, in
+``docs/contracts/hub.md``; the fake Hub of the tests enforces the same rules.
+
 Requests go through the installed ``huggingface_hub`` client's HTTP layer
 (:func:`huggingface_hub.utils.http_backoff`, its shared session, its headers and
 ``hf_raise_for_status``), against ``HF_ENDPOINT`` with ``HF_TOKEN``, exactly as
 ``HfApi.list_models`` does; openrace walks the ``Link`` pages itself so that it can keep
 the cursor of every page and resume after a crash. On top of the client it
 
-- paces itself under the Hub's per-5-minute request policy (:class:`Pacer`), slowing
-  down further when the ``RateLimit`` headers say the window is nearly spent;
-- waits out a 429 as long as its ``Retry-After`` / ``RateLimit`` says (within a cap) and
-  gives up with :class:`~openrace.errors.RateLimitExhaustedError` when the Hub keeps
-  refusing (the next run resumes);
-- maps an unreachable server, a refused token, a 5xx that outlives the client's retries
-  and a malformed page to one :mod:`openrace.errors` exception each.
+- asks listings only for ``expand`` values the Hub's listing routes accept
+  (:data:`LISTING_EXPAND`; ``baseModels``, ``childrenModelCount`` and ``usedStorage``
+  are refused there with HTTP 400);
+- paces itself under the account's quota, read from the Hub's ``RateLimit-Policy`` /
+  ``RateLimit`` headers (:class:`Pacer`; the plan table :data:`PLANS` only until the
+  first answer);
+- leaves a 429 to the client's own retry (which waits as long as ``RateLimit`` /
+  ``Retry-After`` say) and gives up with :class:`~openrace.errors.RateLimitExhaustedError`
+  when those retries run out (the next run resumes);
+- maps an unreachable server, a refused token, a refused request (with the Hub's own
+  message), a 5xx that outlives the client's retries and a malformed page to one
+  :mod:`openrace.errors` exception each.
 
 :func:`parse_model` and :func:`parse_dataset` turn one raw API record into a
 :class:`HubRecord`, or raise :class:`BadRecord` (the harvester quarantines it).
@@ -29,7 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -44,13 +52,37 @@ from openrace.errors import (
 
 KINDS = ("model", "dataset")
 
-#: What openrace asks the Hub to return for each kind (filtered by what the installed
-#: client accepts, see :func:`expand_for`).
+#: The ``expand[]`` values the Hub's listing routes accept (``list_models`` /
+#: ``list_datasets`` docstrings of huggingface_hub 2.x; huggingface_hub PR #3182).
+LISTING_EXPAND: dict[str, frozenset[str]] = {
+    "model": frozenset({
+        "author", "cardData", "config", "createdAt", "disabled", "downloads",
+        "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
+        "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
+        "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha",
+        "siblings", "spaces", "tags", "transformersInfo", "trendingScore", "widgetData",
+    }),
+    "dataset": frozenset({
+        "author", "cardData", "citation", "createdAt", "description", "disabled",
+        "downloads", "downloadsAllTime", "gated", "lastModified", "likes", "mainSize",
+        "paperswithcode_id", "private", "resourceGroup", "sha", "siblings", "tags",
+        "trendingScore",
+    }),
+}
+#: Accepted only on ``/api/{kind}s/{repo_id}``, refused by listings with HTTP 400
+#: (huggingface_hub PR #3182 quotes the Hub's listing routes for models; ``usedStorage``
+#: of datasets is not settled by any source, so openrace never asks a listing for it).
+LISTING_REFUSED: dict[str, frozenset[str]] = {
+    "model": frozenset({"baseModels", "childrenModelCount", "usedStorage"}),
+    "dataset": frozenset({"usedStorage"}),
+}
+
+#: What openrace asks a listing to return for each kind: nothing else is read.
 WANTED_EXPAND: dict[str, tuple[str, ...]] = {
     "model": (
         "author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes",
         "trendingScore", "tags", "pipeline_tag", "library_name", "gated", "cardData",
-        "safetensors", "childrenModelCount", "baseModels",
+        "safetensors",
     ),
     "dataset": (
         "author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes",
@@ -58,25 +90,35 @@ WANTED_EXPAND: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: Requests per 5-minute window of the Hub's API policy, per account type.
-PLANS: dict[str, int] = {"anonymous": 500, "free": 1000, "pro": 2500, "enterprise": 6000}
+#: API requests per 5-minute window, per account type (Hub docs, "Rate limits", tiers of
+#: September 2025). Only a fallback: the Hub's ``RateLimit-Policy`` header says the quota
+#: of the account actually used.
+PLANS: dict[str, int] = {"anonymous": 500, "free": 1000, "pro": 2500, "team": 3000,
+                         "enterprise": 6000, "enterprise-plus": 10000, "academia": 3000}
 WINDOW_SECONDS = 300.0
-#: Page size asked of the Hub (its maximum for listings).
+#: Page size asked of the Hub (the most a listing page holds).
 PAGE_SIZE = 1000
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
+#: The Hub began storing creation dates on 2022-03-02: every repo created before carries
+#: ``2022-03-02T23:29:04.000Z`` (the lowest value, huggingface_hub ``ModelInfo`` docs) or a
+#: second or two later (the backfill's own pace, seen in huggingface_hub's recorded
+#: responses). A date before this bound is no creation date.
+UNKNOWN_CREATED_BEFORE = datetime(2022, 3, 2, 23, 30, 0)
 
 _ID_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
 _REPO_ID = re.compile(rf"^(?:{_ID_PART}/)?{_ID_PART}$")
 
 
 def expand_for(kind: str) -> list[str]:
-    """The ``expand[]`` properties openrace wants for ``kind`` that the installed
-    ``huggingface_hub`` knows about."""
-    from huggingface_hub import hf_api
+    """The ``expand[]`` values openrace asks a ``kind`` listing for: what it reads, never
+    a value the listing refuses.
 
-    literal = hf_api.ExpandModelProperty_T if kind == "model" else hf_api.ExpandDatasetProperty_T
-    known = set(get_args(literal))
-    return [p for p in WANTED_EXPAND[kind] if p in known]
+    >>> "childrenModelCount" in expand_for("model")
+    False
+    """
+    wanted = [p for p in WANTED_EXPAND[kind] if p in LISTING_EXPAND[kind]]
+    assert not set(wanted) & LISTING_REFUSED[kind]
+    return wanted
 
 
 def is_repo_id(value: Any) -> bool:
@@ -91,12 +133,19 @@ def is_repo_id(value: Any) -> bool:
 @dataclass
 class Pacer:
     """Keep requests under ``limit`` per ``window`` seconds (0 = no pacing), and slow down
-    when the server's ``RateLimit`` header says few requests remain."""
+    when the server's ``RateLimit`` header says few requests remain.
+
+    ``limit`` / ``window`` start from the plan table (or the user's override) and follow
+    the Hub's ``RateLimit-Policy`` once it has answered, unless ``fixed``."""
 
     limit: int
     window: float = WINDOW_SECONDS
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    #: the user set the pace (``--requests-per-5min``): the server's policy does not move it
+    fixed: bool = False
+    #: where ``limit`` comes from: ``plan`` (the table), ``server`` or ``user``
+    source: str = "plan"
     _sent: deque[float] = field(default_factory=deque, repr=False)
     _not_before: float = 0.0
     slept: float = 0.0
@@ -117,6 +166,12 @@ class Pacer:
         if self.limit > 0:
             self._sent.append(now)
 
+    def adopt(self, limit: int | None, window: float | None) -> None:
+        """Follow the quota the server states (``RateLimit-Policy``: ``q`` per ``w``)."""
+        if self.fixed or not limit or not window or limit <= 0 or window <= 0:
+            return
+        self.limit, self.window, self.source = int(limit), float(window), "server"
+
     def observe(self, remaining: int | None, reset_in: float | None) -> None:
         """Take the server's view of the window into account: with ``remaining`` requests
         left for ``reset_in`` seconds, spread them out (none left: wait for the reset)."""
@@ -128,9 +183,12 @@ class Pacer:
         elif self.limit and remaining < max(1, self.limit // 10):
             self._not_before = max(self._not_before, now + reset_in / (remaining + 1))
 
-    def defer(self, seconds: float) -> None:
-        """Send nothing for ``seconds`` (a 429's ``Retry-After``)."""
-        self._not_before = max(self._not_before, self.clock() + seconds)
+    def seconds_for(self, requests: int) -> float:
+        """The least time ``requests`` requests take under this pace (the first window's
+        worth goes at once, each further one waits for a slot)."""
+        if self.limit <= 0 or requests <= self.limit:
+            return 0.0
+        return (requests - self.limit) * self.window / self.limit
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -140,9 +198,10 @@ class Pacer:
 class HubClient:
     """Paged listings of the Hub through the ``huggingface_hub`` client.
 
-    ``retries`` / ``backoff`` are handed to the client's own retry of 5xx and network
-    errors; ``max_429`` 429s in a row (each waited out, up to ``max_wait`` seconds) end the
-    harvest with :class:`RateLimitExhaustedError`.
+    ``retries`` / ``backoff`` are handed to the client's own retry of 429s, 5xx and
+    network errors (a 429 waits as long as the Hub's ``RateLimit`` / ``Retry-After`` say);
+    when they run out the harvest ends with :class:`RateLimitExhaustedError` or
+    :class:`SourceError`, and the next run resumes.
     """
 
     endpoint: str = "https://huggingface.co"
@@ -151,8 +210,6 @@ class HubClient:
     requests_per_window: int | None = None
     retries: int = 5
     backoff: float = 1.0
-    max_429: int = 5
-    max_wait: float = WINDOW_SECONDS
     timeout: float = 60.0
     malformed_retries: int = 2
     #: pages fetched and parsed ahead by a worker thread while the caller stores (0: none)
@@ -161,16 +218,20 @@ class HubClient:
     name: str = "hf"
     requests: int = 0
     _hdrs: dict[str, str] | None = field(default=None, repr=False)
+    _remaining: int | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
+        if self.retries < 0:
+            raise UsageError("--retries must be 0 or more")
         if self.pacer is None:
             plan = self.plan or ("free" if self.token else "anonymous")
             if self.requests_per_window is None and plan not in PLANS:
                 raise UsageError(f"unknown Hub plan {plan!r}; plans: {', '.join(PLANS)}")
-            limit = (self.requests_per_window if self.requests_per_window is not None
-                     else PLANS[plan])
-            self.pacer = Pacer(limit=limit)
+            if self.requests_per_window is not None:
+                self.pacer = Pacer(limit=self.requests_per_window, fixed=True, source="user")
+            else:
+                self.pacer = Pacer(limit=PLANS[plan])
 
     def _headers(self) -> dict[str, str]:
         if self._hdrs is None:
@@ -194,7 +255,8 @@ class HubClient:
             params.append(("filter", filter))
         if search:
             params.append(("search", search))
-        params += [("sort", sort), ("direction", -1), ("limit", page_size)]
+        # the Hub sorts descending only (huggingface_hub PR #3630): no ``direction``
+        params += [("sort", sort), ("limit", page_size)]
         params += [("expand[]", p) for p in expand_for(kind)]
         return f"/api/{kind}s?{urlencode(params)}"
 
@@ -248,6 +310,15 @@ class HubClient:
                        next_cursor=_relative(nxt) if nxt else None,
                        requests=self.requests - before)
 
+    def probe(self, kind: str = "model") -> dict[str, Any]:
+        """Spend one request (a one-record listing) to learn the account's quota from the
+        Hub's ``RateLimit-Policy``; returns ``limit``, ``window``, ``remaining`` and where
+        the limit comes from (``server``, or ``plan`` / ``user`` when the Hub sent none)."""
+        self._get(self.first_url(kind, page_size=1))
+        assert self.pacer is not None
+        return {"limit": self.pacer.limit, "window": self.pacer.window,
+                "source": self.pacer.source, "remaining": self._remaining}
+
     def _get(self, relative: str) -> Any:
         import httpx2
         from huggingface_hub.errors import HfHubHTTPError
@@ -255,51 +326,36 @@ class HubClient:
 
         assert self.pacer is not None
         url = self.endpoint + relative
-        refused = 0
-        while True:
-            self.pacer.wait()
-            self.requests += 1
-            try:
-                r = http_backoff(
-                    "GET", url, headers=self._headers(), timeout=self.timeout,
-                    max_retries=self.retries, base_wait_time=self.backoff,
-                    max_wait_time=max(self.backoff * 8, self.backoff),
-                    retry_on_status_codes=(500, 502, 503, 504),
-                )
-            except (httpx2.ConnectError, httpx2.ConnectTimeout) as exc:
-                raise SourceUnreachableError(
-                    f"cannot reach the Hub at {self.endpoint} ({type(exc).__name__}); check "
-                    "HF_ENDPOINT and the network, then re-run to resume"
-                ) from None
-            except (httpx2.TimeoutException, httpx2.NetworkError,
-                    httpx2.RemoteProtocolError) as exc:
-                raise SourceUnreachableError(
-                    f"the Hub at {self.endpoint} stopped answering ({type(exc).__name__}); "
-                    "re-run to resume"
-                ) from None
-            except HfHubHTTPError as exc:  # a 5xx outlived the client's retries
-                raise _http_error(exc.response.status_code, self.endpoint) from None
-            self._observe(r.headers)
-            if r.status_code == 429:
-                refused += 1
-                wait = _wait_of(r.headers)
-                if refused > self.max_429 or wait > self.max_wait:
-                    raise RateLimitExhaustedError(
-                        f"the Hub keeps refusing requests (HTTP 429, retry after {wait:.0f}s); "
-                        "re-run later to resume where this run stopped"
-                    )
-                self.pacer.defer(wait)
-                continue
-            if r.status_code in (401, 403):
-                raise AuthenticationError(
-                    f"the Hub refused the request (HTTP {r.status_code}): check HF_TOKEN, or "
-                    "unset it to harvest anonymously"
-                )
-            try:
-                hf_raise_for_status(r)
-            except HfHubHTTPError:
-                raise _http_error(r.status_code, self.endpoint) from None
-            return r
+        self.pacer.wait()
+        self.requests += 1
+        try:
+            # the client retries 429 (waiting out RateLimit / Retry-After), 5xx and network
+            # errors itself; each retry is one more request against the quota
+            r = http_backoff(
+                "GET", url, headers=self._headers(), timeout=self.timeout,
+                max_retries=self.retries, base_wait_time=self.backoff,
+                max_wait_time=max(self.backoff * 8, self.backoff),
+                retry_on_status_codes=(429, 500, 502, 503, 504),
+            )
+        except (httpx2.ConnectError, httpx2.ConnectTimeout) as exc:
+            raise SourceUnreachableError(
+                f"cannot reach the Hub at {self.endpoint} ({type(exc).__name__}); check "
+                "HF_ENDPOINT and the network, then re-run to resume"
+            ) from None
+        except (httpx2.TimeoutException, httpx2.NetworkError,
+                httpx2.RemoteProtocolError) as exc:
+            raise SourceUnreachableError(
+                f"the Hub at {self.endpoint} stopped answering ({type(exc).__name__}); "
+                "re-run to resume"
+            ) from None
+        except HfHubHTTPError as exc:  # a 429 or 5xx outlived the client's retries
+            raise _http_error(exc.response, self.endpoint, self.retries) from None
+        self._observe(r.headers)
+        try:
+            hf_raise_for_status(r)
+        except HfHubHTTPError:
+            raise _http_error(r, self.endpoint, self.retries) from None
+        return r
 
     def _observe(self, headers: Mapping[str, str]) -> None:
         from huggingface_hub.utils import parse_ratelimit_headers
@@ -310,26 +366,51 @@ class HubClient:
         except (ValueError, TypeError):
             info = None
         if info is not None:
+            self.pacer.adopt(info.limit, info.window_seconds)
             self.pacer.observe(info.remaining, float(info.reset_in_seconds))
+            self._remaining = info.remaining
 
 
-def _http_error(status: int, endpoint: str) -> SourceError:
-    return SourceError(f"the Hub at {endpoint} answered HTTP {status}; re-run to resume")
-
-
-def _wait_of(headers: Mapping[str, str]) -> float:
-    from huggingface_hub.utils import parse_ratelimit_headers
-
+def _server_message(response: Any) -> str:
+    """The Hub's own words about a refused request (``X-Error-Message`` or the body's
+    ``error``), made inert for a terminal and cut short."""
+    text = ""
     try:
-        info = parse_ratelimit_headers(headers)
-    except (ValueError, TypeError):
-        info = None
-    if info is not None and info.remaining == 0:
-        return float(info.reset_in_seconds)
-    value = headers.get("retry-after")
-    if value is not None and value.strip().isdigit():
-        return float(value.strip())
-    return 1.0
+        text = response.headers.get("X-Error-Message") or ""
+        if not text:
+            body = orjson.loads(response.content)
+            if isinstance(body, Mapping):
+                text = str(body.get("error") or body.get("message") or "")
+    except Exception:  # any body: the status alone still says what happened
+        text = ""
+    text = "".join(c if c.isprintable() else " " for c in text).strip()
+    return text[:200]
+
+
+def _http_error(response: Any, endpoint: str, retries: int) -> SourceError:
+    """One error a user can act on, for a response the Hub refused."""
+    status = int(response.status_code)
+    said = _server_message(response)
+    quoted = f": {said}" if said else ""
+    if status == 429:
+        return RateLimitExhaustedError(
+            f"the Hub kept refusing requests (HTTP 429{quoted}) after {retries} retries; "
+            "the account's quota is spent: re-run later to resume where this run stopped")
+    if status == 401:
+        return AuthenticationError(
+            f"the Hub refused the token (HTTP 401{quoted}): check HF_TOKEN, or unset it to "
+            "harvest anonymously")
+    if status == 403:
+        return AuthenticationError(
+            f"the Hub refused access (HTTP 403{quoted}): the token in HF_TOKEN lacks the "
+            "permission, or the account is blocked; re-running will not help until that "
+            "changes")
+    if status >= 500:
+        return SourceError(f"the Hub at {endpoint} failed (HTTP {status}{quoted}) after "
+                           f"{retries} retries; re-run to resume")
+    return SourceError(
+        f"the Hub at {endpoint} refused the request (HTTP {status}{quoted}); re-running "
+        "will not help: check HF_ENDPOINT, or report this as an openrace bug")
 
 
 def _read_ahead(first: str, fetch: Callable[[str], HubPage],
@@ -418,13 +499,13 @@ class HubRecord:
     kind: str
     id: str
     author: str
+    #: the listing's ``createdAt`` (its sort key: watermarks compare it)
     created: datetime
     modified: datetime | None = None
     downloads_30d: float | None = None
     downloads_all_time: float | None = None
     likes: float | None = None
     trending: float | None = None
-    children: float | None = None
     tags: list[str] = field(default_factory=list)
     pipeline_tag: str | None = None
     library_name: str | None = None
@@ -442,6 +523,12 @@ class HubRecord:
     def artifact_id(self) -> str:
         """``hf:model:<id>`` / ``hf:dataset:<id>``."""
         return f"hf:{self.kind}:{self.id}"
+
+    @property
+    def created_known(self) -> bool:
+        """Whether ``created`` is a creation date: the Hub gives every repo created before
+        it stored dates the same placeholder (:data:`UNKNOWN_CREATED_BEFORE`)."""
+        return self.created >= UNKNOWN_CREATED_BEFORE
 
     @property
     def quantized(self) -> bool:
@@ -612,7 +699,6 @@ def parse_model(raw: Any) -> HubRecord:
         downloads_all_time=_number(r.get("downloadsAllTime"), "downloadsAllTime", rid),
         likes=_number(r.get("likes"), "likes", rid),
         trending=_number(r.get("trendingScore"), "trendingScore", rid),
-        children=_number(r.get("childrenModelCount"), "childrenModelCount", rid),
         tags=tags, pipeline_tag=_text(r.get("pipeline_tag"), 80),
         library_name=_text(r.get("library_name"), 80),
         gated=str(gated) if isinstance(gated, str | bool) and gated else None,

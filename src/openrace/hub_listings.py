@@ -1,7 +1,9 @@
 """Listings of the harvested Hub models and datasets, as Arrow tables (CLI and users).
 
 Each model row carries its latest observation of every metric (downloads in the last 30
-days, all-time downloads, likes, children), its own attribution (the organisation owning
+days, all-time downloads, likes), its number of direct derivatives in the store (from
+their ``base_model`` tags: complete after a snapshot, ``openrace update hf``), its own
+attribution (the organisation owning
 its namespace, or none) and its *origin*: the country and organisation of its root
 model(s) when it is a derivative.
 """
@@ -27,9 +29,12 @@ latest AS (
            arg_max(value, run_id) FILTER (WHERE metric = 'downloads_all_time')
                AS downloads_all_time,
            arg_max(value, run_id) FILTER (WHERE metric = 'likes') AS likes,
-           arg_max(value, run_id) FILTER (WHERE metric = 'children') AS children,
            max(observed_at) AS observed_at
     FROM observations WHERE artifact_id LIKE 'hf:%' GROUP BY 1
+),
+kids AS (
+    SELECT parent_id AS artifact_id, count(DISTINCT child_id) AS children
+    FROM lineage WHERE parent_id LIKE 'hf:%' GROUP BY 1
 ),
 own AS (
     SELECT artifact_id, string_agg(DISTINCT org_id, ';' ORDER BY org_id) AS org,
@@ -102,7 +107,8 @@ def models(
     elif derivatives is False:
         where.append("a.artifact_id NOT IN (SELECT child_id FROM lineage)")
     order = {"downloads": "l.downloads_30d", "downloads_all_time": "l.downloads_all_time",
-             "likes": "l.likes", "created": "a.created", "children": "l.children"}[sort]
+             "likes": "l.likes", "created": "a.created",
+             "children": "coalesce(k.children, 0)"}[sort]
     lim = f"LIMIT {int(limit)}" if limit else ""
     return store.sql(
         "WITH " + _LATEST + f"""
@@ -113,10 +119,12 @@ def models(
                CAST(a.created AS DATE) AS created, a.license, a.license_class,
                a.pipeline_tag, CAST(l.downloads_30d AS BIGINT) AS downloads_30d,
                CAST(l.downloads_all_time AS BIGINT) AS downloads_all_time,
-               CAST(l.likes AS BIGINT) AS likes, CAST(l.children AS BIGINT) AS children,
+               CAST(l.likes AS BIGINT) AS likes,
+               CAST(coalesce(k.children, 0) AS BIGINT) AS children,
                l.observed_at
         FROM artifacts a
         LEFT JOIN latest l USING (artifact_id)
+        LEFT JOIN kids k USING (artifact_id)
         LEFT JOIN own USING (artifact_id)
         LEFT JOIN origin USING (artifact_id)
         WHERE {' AND '.join(where)}

@@ -55,13 +55,23 @@ _BY = ("country", "org", "sector", "none")
 _SNAPSHOT_PERIODS = ("none", "month", "quarter", "year")
 _CREATED_PERIODS = ("month", "quarter", "year", "none")
 _CAVEATS = (
-    "Hub figures cover the models openrace harvested: the registry's namespaces and their "
-    "derivatives (or the whole Hub after `openrace update hf --full`).",
+    "Hub figures cover the models openrace harvested: every public model and dataset after "
+    "a snapshot (`openrace update hf`, the default), or only the registry's namespaces and "
+    "the derivatives a request budget reached after `openrace update hf --registry`; the "
+    "coverage line of each chart says which.",
     "Downloads are the Hub's own counts (any file fetch, including automated ones); a "
     "derivative's downloads count for its root model's origin under attribution=origin.",
     "Country XX / organisation 'unattributed' holds models of namespaces the registry does "
     "not know (individuals, small companies).",
 )
+#: Caveat of every count by period of creation (docs/contracts/hub.md, "createdAt").
+_CREATED_CAVEAT = (
+    "Repos created before 2022-03-02 have no creation date on the Hub (it gives them all "
+    "the placeholder 2022-03-02T23:29:04Z): openrace stores their date as unknown and leaves "
+    "them out of the counts per period of creation, never as a spike in March 2022; they "
+    "count in the totals without a period."
+)
+_CREATED_CAVEATS = (*_CAVEATS, _CREATED_CAVEAT)
 _UPDATE = "openrace update hf"
 
 
@@ -260,16 +270,24 @@ def hub_likes(t: Tables, q: Query) -> Any:
     options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED),
     presence=_has_models,
     update_command=_UPDATE,
-    caveats=_CAVEATS,
+    caveats=_CREATED_CAVEATS,
 )
 def hub_models(t: Tables, q: Query) -> Any:
     """Models per (period of creation, group)."""
     return tidy(_count_created(hub_units(t, q), q), q)
 
 
+def _by_creation(u: Any, q: Query) -> Any:
+    """``u`` with the period of creation; a repo whose creation date is unknown is in no
+    period (it counts only when the query has none)."""
+    if q.period == "none":
+        return u
+    u = u.filter(u.created.notnull())
+    return u.mutate(period=period_of(u.created, q.period))
+
+
 def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
-    if q.period != "none":
-        u = u.mutate(period=period_of(u.created, q.period))
+    u = _by_creation(u, q)
     keys = (["period"] if q.period != "none" else []) + ["group", *dims]
     value = u.count() if q.opt("counting") == "whole" else u.weight.sum()
     return u.group_by(keys).aggregate(value=value.cast("float64"))
@@ -299,7 +317,7 @@ def _relations(t: Tables) -> Any:
     dims=("relation",),
     presence=_has_derivatives,
     update_command=_UPDATE,
-    caveats=_CAVEATS,
+    caveats=_CREATED_CAVEATS,
 )
 def hub_derivatives(t: Tables, q: Query) -> Any:
     """Derivatives per (period of creation, origin group, relation)."""
@@ -320,13 +338,11 @@ def hub_derivatives(t: Tables, q: Query) -> Any:
     presence=_has_derivatives,
     additive=False,
     update_command=_UPDATE,
-    caveats=_CAVEATS,
+    caveats=_CREATED_CAVEATS,
 )
 def hub_derivative_share(t: Tables, q: Query) -> Any:
     """Derivatives of a group / all derivatives, per period of creation."""
-    u = hub_units(t, q, derivatives_only=True)
-    if q.period != "none":
-        u = u.mutate(period=period_of(u.created, q.period))
+    u = _by_creation(hub_units(t, q, derivatives_only=True), q)
     keys = (["period"] if q.period != "none" else []) + ["group"]
     part = u.group_by(keys).aggregate(part=u.weight.sum())
     if q.period != "none":
@@ -348,7 +364,7 @@ def hub_derivative_share(t: Tables, q: Query) -> Any:
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
     presence=_has_datasets,
     update_command=_UPDATE,
-    caveats=_CAVEATS,
+    caveats=_CREATED_CAVEATS,
 )
 def hub_datasets(t: Tables, q: Query) -> Any:
     """Datasets per (period of creation, group)."""

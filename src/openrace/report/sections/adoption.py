@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace import hub_listings
+from openrace.harvest.hf import coverage_note
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
@@ -95,6 +96,7 @@ def build(ctx: ReportContext) -> Section:
     coverage = (f"{fmt_int(n)} Hub models harvested by openrace; latest harvest {when}. "
                 f"Unattributed (namespaces outside the registry): {fmt_pct(xx or 0.0, 1)} "
                 "of 30-day downloads.")
+    coverage = " ".join(filter(None, (coverage, coverage_note(ctx.store))))
     section.prose.append(
         f"In the latest harvest ({when}), models of Chinese origin drew {fmt_pct(cn, 1)} of "
         f"the 30-day downloads of the harvested Hub models and models of US origin "

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace import hub_listings
+from openrace.harvest.hf import coverage_note
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
@@ -46,9 +47,16 @@ def build(ctx: ReportContext) -> Section:
     cn, us = _sum(all_rows, group="CN"), _sum(all_rows, group="US")
     no_q = [r for r in rows if r["variant"] == "Without quantisations"]
     total_nq = _sum(no_q)
-    coverage = (f"{fmt_int(total)} derivatives of harvested models (latest harvest {when}), "
-                "each counted for the origin of its root model; a merge of two origins counts "
-                "half for each (fractional counting).")
+    # a derivative with no known creation date is in no month: say how many
+    undated = _sum(ctx.metric("hub_derivatives", by="country", period="none",
+                              counting="fractional").to_pylist()) - total
+    coverage = " ".join(filter(None, (
+        f"{fmt_int(total)} derivatives of harvested models (latest harvest {when}), "
+        "each counted for the origin of its root model; a merge of two origins counts "
+        "half for each (fractional counting).",
+        f"{fmt_int(undated)} more have no creation date on the Hub (created before "
+        "2022-03-02) and are in no month." if undated >= 0.5 else None,
+        coverage_note(ctx.store))))
     section.prose.append(
         f"Of the {fmt_int(total)} derivatives openrace has harvested, {fmt_pct(cn / total, 1)} "
         f"build on models of Chinese origin and {fmt_pct(us / total, 1)} on models of US "
@@ -127,6 +135,7 @@ def build(ctx: ReportContext) -> Section:
         ["model", "org", "country", "children", "downloads_30d", "license_class"])
     section.tables.append(Table(
         name="diffusion-most-derived", title="Models with most direct derivatives",
-        data=most, caption="The Hub's own child count (childrenModelCount) of each model in "
-        "the latest harvest.", country_field="country", limit=25))
+        data=most, caption="Direct derivatives of each model among the harvested models "
+        "(their base_model tags); complete after a snapshot of the whole Hub.",
+        country_field="country", limit=25))
     return section

@@ -7,8 +7,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= report
+# the lowest huggingface_hub that pyproject.toml allows: the Hub tests run on it too
+HUB_LOWER := 2.0.0
 
-.PHONY: report test install install-test system-deps lint bench clean
+.PHONY: report test install install-test system-deps lint bench clean test-hub-lower
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +34,21 @@ report: install
 system-deps:
 	bash scripts/system-deps.sh
 
+$(VENV)/hub-lower/.installed: Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/hub-lower \
+		"huggingface_hub==$(HUB_LOWER)"
+	touch $@
+
 test: install-test system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-hub-lower
+
+# the Hub source's tests again, on the lowest huggingface_hub the package declares
+test-hub-lower: install-test $(VENV)/hub-lower/.installed
+	OPENRACE_EXPECT_HUB=$(HUB_LOWER) PYTHONPATH=$(VENV)/hub-lower $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/hf/test_hub_contract.py tests/hf/test_source.py \
+		tests/hf/test_harvest.py
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

@@ -141,3 +141,57 @@ def test_a_refused_request_shows_the_hubs_words_and_says_rerunning_will_not_help
     text = str(err.value)
     assert "HTTP 400" in text and "childrenModelCount" in text
     assert "will not help" in text and "resume" not in text
+
+
+def test_the_client_under_test_is_the_one_expected() -> None:
+    """``make test-hub-lower`` runs these tests on the lowest huggingface_hub that
+    pyproject.toml allows; it sets OPENRACE_EXPECT_HUB to that version."""
+    import os
+
+    import huggingface_hub
+
+    expected = os.environ.get("OPENRACE_EXPECT_HUB")
+    if expected:
+        assert huggingface_hub.__version__ == expected
+
+
+def test_the_lower_bound_tested_is_the_one_declared() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    declared = re.search(r'"huggingface_hub>=([\d.]+)', (root / "pyproject.toml").read_text())
+    tested = re.search(r"^HUB_LOWER := ([\d.]+)$", (root / "Makefile").read_text(), re.M)
+    assert declared and tested
+    assert tested.group(1).split(".")[:2] == declared.group(1).split(".")[:2]
+
+
+def _contract_rows() -> list[list[str]]:
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "contracts" / "hub.md"
+    rows = []
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 3 and cells[0] != "rule":
+            rows.append(cells)
+    return rows
+
+
+def test_every_rule_of_the_contract_names_its_source_or_says_it_is_unsettled() -> None:
+    rows = _contract_rows()
+    assert len(rows) >= 25
+    for rule, _use, source in rows:
+        assert source, rule
+        if source in ("—", "fake only"):
+            assert "not settled" in rule.lower() or "not documented" in rule.lower(), rule
+
+
+def test_the_contract_lists_the_expand_values_the_code_uses() -> None:
+    import re
+
+    text = {r[0] for r in _contract_rows()}
+    for kind, label in (("model", "A model listing accepts"),
+                        ("dataset", "A dataset listing accepts")):
+        (rule,) = [r for r in text if r.startswith(label)]
+        assert set(re.findall(r"`([^`]+)`", rule)) == LISTING_EXPAND[kind]

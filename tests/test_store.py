@@ -198,3 +198,15 @@ def test_settings_are_restored_and_sizes_checked(store: Store) -> None:
     assert store.setting("memory_limit") == before
     with pytest.raises(StoreError, match="bad memory size"):
         store.set_setting("memory_limit", "lots; DROP TABLE artifacts")
+
+
+def test_flush_moves_the_log_into_the_file(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.duckdb") as s:
+        s.con.execute("SET checkpoint_threshold = '1GB'")
+        s.append("observations", [{"artifact_id": "x", "metric": "likes", "value": 1.0,
+                                   "observed_at": datetime(2025, 1, 1), "run_id": 1}])
+        wal = tmp_path / "f.duckdb.wal"
+        assert wal.exists() and wal.stat().st_size > 0
+        s.flush()
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert s.con.execute("SELECT count(*) FROM observations").fetchall() == [(1,)]

@@ -330,6 +330,11 @@ class Store:
         finally:
             self.con.unregister(name)
 
+    def flush(self) -> None:
+        """Write what is committed into the database file (DuckDB's ``CHECKPOINT``), so
+        that the memory holding the write-ahead log's changes is free for what follows."""
+        self.con.execute("CHECKPOINT")
+
     def temp_table(self, name: str, query: str) -> None:
         """(Re)create the scratch table ``name`` (temporary: this connection's only, gone
         when it closes) from ``query``."""

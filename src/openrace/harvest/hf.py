@@ -264,6 +264,9 @@ class HubHarvester:
                 followed += 1
             self._coverage["levels"].append(
                 {"level": level, "listings": len(scopes), "listed": followed})
+        # a registry walk commits page by page: what its log holds in memory would crowd
+        # the roots' walk out of the update's memory bound
+        self.store.flush()
         stats.inherited = refresh_inherited(self.store)
 
     def _record_coverage(self, opts: HarvestOptions, stats: HarvestStats) -> None:
@@ -344,32 +347,39 @@ class HubHarvester:
         """Models reached at ``level`` of this update, in the order their children are
         worth listing: most derivatives already known (an earlier snapshot's lineage), then
         most downloads. The listing itself says nothing of children."""
-        nss = [n.lower() for n in self._namespaces(opts)]
+        # level by level: a recursive query over text ids holds every path and outgrows the
+        # update's memory bound on a store of millions of models
+        nss = pa.table({"ns": pa.array(sorted({n.lower() for n in self._namespaces(opts)}),
+                                       pa.string())})
+        with self.store.registered("_frontier_ns", nss):
+            self.store.temp_table(
+                "_frontier", "SELECT artifact_id FROM artifacts WHERE source = 'hf' AND "
+                "kind = 'model' AND lower(author) IN (SELECT ns FROM _frontier_ns)")
+        for _ in range(level):
+            self.store.temp_table(
+                "_frontier_next", "SELECT DISTINCT l.child_id AS artifact_id FROM lineage l "
+                "JOIN _frontier f ON l.parent_id = f.artifact_id")
+            self.store.temp_table("_frontier", "SELECT artifact_id FROM _frontier_next")
         rows = self.store.con.execute(
             """
-            WITH RECURSIVE f(artifact_id, level) AS (
-                SELECT artifact_id, 0 FROM artifacts
-                WHERE source = 'hf' AND kind = 'model' AND lower(author) IN (SELECT unnest(?))
-                UNION
-                SELECT l.child_id, f.level + 1 FROM lineage l
-                JOIN f ON l.parent_id = f.artifact_id WHERE f.level < ?
-            ),
-            reached AS (SELECT DISTINCT artifact_id FROM f WHERE level = ?),
-            kids AS (
+            WITH kids AS (
                 SELECT parent_id AS artifact_id, count(*) AS n FROM lineage
-                WHERE parent_id IN (SELECT artifact_id FROM reached) GROUP BY 1
+                WHERE parent_id IN (SELECT artifact_id FROM _frontier) GROUP BY 1
             ),
             dl AS (
                 SELECT artifact_id, arg_max(value, run_id) AS downloads FROM observations
-                WHERE metric = 'downloads_30d' AND artifact_id IN (SELECT artifact_id FROM reached)
+                WHERE metric = 'downloads_30d'
+                  AND artifact_id IN (SELECT artifact_id FROM _frontier)
                 GROUP BY 1
             )
             SELECT a.source_id FROM artifacts a
-            JOIN reached USING (artifact_id)
+            JOIN _frontier USING (artifact_id)
             LEFT JOIN kids USING (artifact_id) LEFT JOIN dl USING (artifact_id)
             WHERE a.source = 'hf' AND a.kind = 'model'
             ORDER BY coalesce(kids.n, 0) DESC, dl.downloads DESC NULLS LAST, a.source_id
-            """, [nss, level, level]).fetchall()
+            """).fetchall()
+        for name in ("_frontier", "_frontier_next"):
+            self.store.drop_temp_table(name)
         return [r[0] for r in rows]
 
     # -- one scope ------------------------------------------------------------------------

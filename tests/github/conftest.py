@@ -105,3 +105,26 @@ def gstore() -> Iterator[Store]:
     add_orgs(s)
     yield s
     s.close()
+
+
+def registry_world(bundled_registry: Any, *, missing: tuple[str, ...] = ()) -> FakeGitHub:
+    """A fake holding every GitHub account of the bundled registry (but ``missing``): a
+    Chinese organisation's accounts have 1 repository created in 2022 and 3 in 2025, a US
+    organisation's 3 in 2022 and 1 in 2025, the others 1 in each year; stars grow with
+    the year for China and fall for the US."""
+    rid = iter(range(1, 1_000_000))
+    orgs: dict[str, list[dict[str, Any]]] = {}
+    for o in bundled_registry.organizations:
+        counts = {"CN": (1, 3), "US": (3, 1)}.get(o.country, (1, 1))
+        stars = {"CN": (10, 1000), "US": (1000, 10)}.get(o.country, (100, 100))
+        for login in o.github_orgs:
+            if login in missing or login in orgs:
+                continue
+            repos = orgs.setdefault(login, [])
+            for year, n, s in ((2022, counts[0], stars[0]), (2025, counts[1], stars[1])):
+                for i in range(n):
+                    k = next(rid)
+                    repos.append(make_repo(k, f"{login}/r{k}",
+                                           f"{year}-0{i + 1}-15T00:00:00Z", stars=s,
+                                           forks=s // 10))
+    return FakeGitHub(orgs=orgs)

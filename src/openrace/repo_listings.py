@@ -11,17 +11,31 @@ from openrace.errors import UsageError
 from openrace.openness import CLASSES
 from openrace.store import Store
 
-SORTS = {"stars": "stars DESC NULLS LAST, repo", "forks": "forks DESC NULLS LAST, repo",
-         "created": "created DESC, repo", "name": "repo"}
+SORTS = {
+    "stars": "stars DESC NULLS LAST, repo",
+    "forks": "forks DESC NULLS LAST, repo",
+    "created": "created DESC, repo",
+    "name": "repo",
+}
 COUNTRY_RULES = ("owner", "location")
 
 
-def repos(store: Store, *, country: str | None = None, org: str | None = None,
-          owner: str | None = None, language: str | None = None,
-          license_class: str | None = None, since: str | None = None,
-          search: str | None = None, forks: bool = False, archived: bool = True,
-          country_rule: str = "owner", sort: str = "stars", limit: int | None = 50
-          ) -> pa.Table:
+def repos(
+    store: Store,
+    *,
+    country: str | None = None,
+    org: str | None = None,
+    owner: str | None = None,
+    language: str | None = None,
+    license_class: str | None = None,
+    since: str | None = None,
+    search: str | None = None,
+    forks: bool = False,
+    archived: bool = True,
+    country_rule: str = "owner",
+    sort: str = "stars",
+    limit: int | None = 50,
+) -> pa.Table:
     """Harvested repositories with their latest stars, forks and open issues, licence
     (SPDX id and openrace class), main language, flags, registry organisation(s) and
     country (the owner's country by default, ``country_rule="location"`` for the
@@ -59,8 +73,7 @@ def repos(store: Store, *, country: str | None = None, org: str | None = None,
         where.append("(lower(a.title) LIKE ? OR lower(a.detail->>'description') LIKE ?)")
         params += [f"%{search.lower()}%"] * 2
     having: list[str] = []
-    country_col = "coalesce(o.owner_country, t.country)" if country_rule == "owner" \
-        else "t.country"
+    country_col = "coalesce(o.owner_country, t.country)" if country_rule == "owner" else "t.country"
     if country:
         having.append(f"list_contains(list(DISTINCT {country_col}), ?)")
         params.append(country.upper())
@@ -90,10 +103,10 @@ def repos(store: Store, *, country: str | None = None, org: str | None = None,
     LEFT JOIN latest s ON s.artifact_id = a.artifact_id AND s.metric = 'stars'
     LEFT JOIN latest f ON f.artifact_id = a.artifact_id AND f.metric = 'forks'
     LEFT JOIN latest i ON i.artifact_id = a.artifact_id AND i.metric = 'open_issues'
-    WHERE {' AND '.join(where)}
+    WHERE {" AND ".join(where)}
     GROUP BY a.artifact_id, a.title, a.created, a.license, a.license_class, a.tags, a.url
-    {('HAVING ' + ' AND '.join(having)) if having else ''}
+    {("HAVING " + " AND ".join(having)) if having else ""}
     ORDER BY {SORTS[sort]}
-    {'LIMIT ' + str(int(limit)) if limit else ''}
+    {"LIMIT " + str(int(limit)) if limit else ""}
     """
     return store.sql(sql, params)

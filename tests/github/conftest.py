@@ -27,11 +27,23 @@ ORGS = [
 
 def add_orgs(store: Store, orgs: list[tuple[Any, ...]] = ORGS) -> None:
     """The registry organisations of :data:`ORGS`."""
-    store.upsert("organizations", [
-        {"id": i, "name": i.title(), "country": c, "owner_country": oc, "root_org": root,
-         "sector": sector, "github_orgs": gh, "source": "https://example.org"}
-        for i, c, oc, root, sector, gh in orgs
-    ], ["id"])
+    store.upsert(
+        "organizations",
+        [
+            {
+                "id": i,
+                "name": i.title(),
+                "country": c,
+                "owner_country": oc,
+                "root_org": root,
+                "sector": sector,
+                "github_orgs": gh,
+                "source": "https://example.org",
+            }
+            for i, c, oc, root, sector, gh in orgs
+        ],
+        ["id"],
+    )
 
 
 def world() -> FakeGitHub:
@@ -43,9 +55,11 @@ def world() -> FakeGitHub:
     def add(owner: str, year: int, n: int, **kw: Any) -> None:
         for i in range(n):
             k = next(rid)
-            orgs.setdefault(owner, []).append(make_repo(
-                k, f"{owner}/r{k}", f"{year}-{(i % 12) + 1:02d}-0{(i % 9) + 1}T10:00:00Z",
-                **kw))
+            orgs.setdefault(owner, []).append(
+                make_repo(
+                    k, f"{owner}/r{k}", f"{year}-{(i % 12) + 1:02d}-0{(i % 9) + 1}T10:00:00Z", **kw
+                )
+            )
 
     add("deepseek-ai", 2022, 1, stars=100)
     add("deepseek-ai", 2024, 3, stars=5000, forks=500, spdx="MIT")
@@ -61,8 +75,13 @@ def world() -> FakeGitHub:
     add("google-research", 2022, 5, stars=1000, spdx="Apache-2.0")
     add("google-research", 2025, 1, stars=100, spdx="Apache-2.0", fork=True)
     add("microsoft-asia", 2023, 2, stars=300)
-    users = {"karpathy": [make_repo(next(rid), "karpathy/nanoGPT", "2022-12-28T10:00:00Z",
-                                    stars=40000, forks=6000)]}
+    users = {
+        "karpathy": [
+            make_repo(
+                next(rid), "karpathy/nanoGPT", "2022-12-28T10:00:00Z", stars=40000, forks=6000
+            )
+        ]
+    }
     return FakeGitHub(orgs=orgs, users=users)
 
 
@@ -92,8 +111,9 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def client(server: FakeGitHubServer, sleeps: list[float]) -> Iterator[GitHubClient]:
     """The real client pointed at the fake, 5 repositories a page, waits recorded."""
-    c = GitHubClient(endpoint=server.url, per_page=5, retries=3, backoff=0.5,
-                     sleep=sleeps.append, timeout=5)
+    c = GitHubClient(
+        endpoint=server.url, per_page=5, retries=3, backoff=0.5, sleep=sleeps.append, timeout=5
+    )
     yield c
     c.close()
 
@@ -124,7 +144,13 @@ def registry_world(bundled_registry: Any, *, missing: tuple[str, ...] = ()) -> F
             for year, n, s in ((2022, counts[0], stars[0]), (2025, counts[1], stars[1])):
                 for i in range(n):
                     k = next(rid)
-                    repos.append(make_repo(k, f"{login}/r{k}",
-                                           f"{year}-0{i + 1}-15T00:00:00Z", stars=s,
-                                           forks=s // 10))
+                    repos.append(
+                        make_repo(
+                            k,
+                            f"{login}/r{k}",
+                            f"{year}-0{i + 1}-15T00:00:00Z",
+                            stars=s,
+                            forks=s // 10,
+                        )
+                    )
     return FakeGitHub(orgs=orgs)

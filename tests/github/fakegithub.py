@@ -36,32 +36,71 @@ TYPES_USER = ("all", "owner", "member")
 SORTS = ("created", "updated", "pushed", "full_name")
 
 
-def make_repo(rid: int, full_name: str, created: str, *, stars: int = 0, forks: int = 0,
-              fork: bool = False, archived: bool = False, spdx: str | None = "MIT",
-              language: str | None = "Python", topics: list[str] | None = None,
-              private: bool = False, description: str | None = None) -> dict[str, Any]:
+def make_repo(
+    rid: int,
+    full_name: str,
+    created: str,
+    *,
+    stars: int = 0,
+    forks: int = 0,
+    fork: bool = False,
+    archived: bool = False,
+    spdx: str | None = "MIT",
+    language: str | None = "Python",
+    topics: list[str] | None = None,
+    private: bool = False,
+    description: str | None = None,
+) -> dict[str, Any]:
     """A repository object as the listing returns it (the fields of the real schema that
     matter, plus some openrace ignores)."""
     owner = full_name.split("/")[0]
     lic = None
     if spdx == "NOASSERTION":
-        lic = {"key": "other", "name": "Other", "spdx_id": "NOASSERTION", "url": None,
-               "node_id": "MDc6TGljZW5zZTA="}
+        lic = {
+            "key": "other",
+            "name": "Other",
+            "spdx_id": "NOASSERTION",
+            "url": None,
+            "node_id": "MDc6TGljZW5zZTA=",
+        }
     elif spdx is not None:
-        lic = {"key": spdx.lower(), "name": f"{spdx} License", "spdx_id": spdx,
-               "url": f"https://api.github.com/licenses/{spdx.lower()}", "node_id": "x"}
+        lic = {
+            "key": spdx.lower(),
+            "name": f"{spdx} License",
+            "spdx_id": spdx,
+            "url": f"https://api.github.com/licenses/{spdx.lower()}",
+            "node_id": "x",
+        }
     return {
-        "id": rid, "node_id": f"R_{rid}", "name": full_name.split("/")[1],
-        "full_name": full_name, "private": private,
+        "id": rid,
+        "node_id": f"R_{rid}",
+        "name": full_name.split("/")[1],
+        "full_name": full_name,
+        "private": private,
         "owner": {"login": owner, "id": abs(hash(owner)) % 10**8, "type": "Organization"},
-        "html_url": f"https://github.com/{full_name}", "description": description,
-        "fork": fork, "url": f"https://api.github.com/repos/{full_name}",
-        "created_at": created, "updated_at": created, "pushed_at": created,
-        "homepage": None, "size": 100, "stargazers_count": stars, "watchers_count": stars,
-        "language": language, "forks_count": forks, "archived": archived, "disabled": False,
-        "open_issues_count": 1, "license": lic, "topics": topics or [],
-        "visibility": "private" if private else "public", "forks": forks,
-        "open_issues": 1, "watchers": stars, "default_branch": "main",
+        "html_url": f"https://github.com/{full_name}",
+        "description": description,
+        "fork": fork,
+        "url": f"https://api.github.com/repos/{full_name}",
+        "created_at": created,
+        "updated_at": created,
+        "pushed_at": created,
+        "homepage": None,
+        "size": 100,
+        "stargazers_count": stars,
+        "watchers_count": stars,
+        "language": language,
+        "forks_count": forks,
+        "archived": archived,
+        "disabled": False,
+        "open_issues_count": 1,
+        "license": lic,
+        "topics": topics or [],
+        "visibility": "private" if private else "public",
+        "forks": forks,
+        "open_issues": 1,
+        "watchers": stars,
+        "default_branch": "main",
     }
 
 
@@ -77,9 +116,15 @@ class Fault:
 def secondary_limit(status: int = 403, retry_after: int | None = 60) -> Fault:
     """A secondary rate limit as GitHub answers it."""
     headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
-    return Fault(status, {"message": "You have exceeded a secondary rate limit. Please wait "
-                          "a few minutes before you try again.",
-                          "documentation_url": DOCS}, headers)
+    return Fault(
+        status,
+        {
+            "message": "You have exceeded a secondary rate limit. Please wait "
+            "a few minutes before you try again.",
+            "documentation_url": DOCS,
+        },
+        headers,
+    )
 
 
 @dataclass
@@ -129,13 +174,17 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def _rate_headers(self, who: str, limit: int) -> dict[str, str]:
             used = gh.used.get(who, 0)
-            return {"x-ratelimit-limit": str(limit),
-                    "x-ratelimit-remaining": str(max(0, limit - used)),
-                    "x-ratelimit-used": str(used), "x-ratelimit-reset": str(gh.reset_at),
-                    "x-ratelimit-resource": "core"}
+            return {
+                "x-ratelimit-limit": str(limit),
+                "x-ratelimit-remaining": str(max(0, limit - used)),
+                "x-ratelimit-used": str(used),
+                "x-ratelimit-reset": str(gh.reset_at),
+                "x-ratelimit-resource": "core",
+            }
 
-        def _answer(self, n: int, status: int, body: Any, headers: dict[str, str],
-                    authorised: bool) -> None:
+        def _answer(
+            self, n: int, status: int, body: Any, headers: dict[str, str], authorised: bool
+        ) -> None:
             gh.log.append((status, self.path, authorised))
             if status == 304:
                 self.send_response(304)
@@ -159,18 +208,29 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if auth is not None:
                 token = auth.removeprefix("Bearer ").removeprefix("token ").strip()
                 if token not in gh.tokens:
-                    self._answer(n, 401, {"message": "Bad credentials",
-                                          "documentation_url": DOCS, "status": "401"},
-                                 {}, False)
+                    self._answer(
+                        n,
+                        401,
+                        {"message": "Bad credentials", "documentation_url": DOCS, "status": "401"},
+                        {},
+                        False,
+                    )
                     return
                 authorised = True
             who = "token" if authorised else "anonymous"
             limit = gh.token_limit if authorised else gh.anonymous_limit
             if gh.used.get(who, 0) >= limit:
-                self._answer(n, 403, {
-                    "message": "API rate limit exceeded for 127.0.0.1. (But here's the good "
-                    "news: Authenticated requests get a higher rate limit.)",
-                    "documentation_url": DOCS}, self._rate_headers(who, limit), authorised)
+                self._answer(
+                    n,
+                    403,
+                    {
+                        "message": "API rate limit exceeded for 127.0.0.1. (But here's the good "
+                        "news: Authenticated requests get a higher rate limit.)",
+                        "documentation_url": DOCS,
+                    },
+                    self._rate_headers(who, limit),
+                    authorised,
+                )
                 return
             fault = gh.faults.get(n)
             if fault is not None:
@@ -183,17 +243,25 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             segs = parts.path.strip("/").split("/")
             if len(segs) != 3 or segs[0] not in ("orgs", "users") or segs[2] != "repos":
                 gh.used[who] = gh.used.get(who, 0) + 1
-                self._answer(n, 404, {"message": "Not Found", "documentation_url": DOCS,
-                                      "status": "404"}, self._rate_headers(who, limit),
-                             authorised)
+                self._answer(
+                    n,
+                    404,
+                    {"message": "Not Found", "documentation_url": DOCS, "status": "404"},
+                    self._rate_headers(who, limit),
+                    authorised,
+                )
                 return
             kind, name = segs[0], segs[1]
             repos = gh.account(kind, name)
             if repos is None:
                 gh.used[who] = gh.used.get(who, 0) + 1
-                self._answer(n, 404, {"message": "Not Found", "documentation_url": DOCS,
-                                      "status": "404"}, self._rate_headers(who, limit),
-                             authorised)
+                self._answer(
+                    n,
+                    404,
+                    {"message": "Not Found", "documentation_url": DOCS, "status": "404"},
+                    self._rate_headers(who, limit),
+                    authorised,
+                )
                 return
             q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             status, body, headers = self._listing(kind, repos, q, parts.path, authorised)
@@ -203,15 +271,19 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 # a 304 is free when authorised (docs: best practices, conditional requests)
                 if not authorised:
                     gh.used[who] = gh.used.get(who, 0) + 1
-                self._answer(n, 304, b"", {**headers, **self._rate_headers(who, limit)},
-                             authorised)
+                self._answer(n, 304, b"", {**headers, **self._rate_headers(who, limit)}, authorised)
                 return
             gh.used[who] = gh.used.get(who, 0) + 1
-            self._answer(n, status, body, {**headers, **self._rate_headers(who, limit)},
-                         authorised)
+            self._answer(n, status, body, {**headers, **self._rate_headers(who, limit)}, authorised)
 
-        def _listing(self, kind: str, repos: list[dict[str, Any]], q: dict[str, str],
-                     path: str, authorised: bool) -> tuple[int, bytes, dict[str, str]]:
+        def _listing(
+            self,
+            kind: str,
+            repos: list[dict[str, Any]],
+            q: dict[str, str],
+            path: str,
+            authorised: bool,
+        ) -> tuple[int, bytes, dict[str, str]]:
             rtype = q.get("type", "all" if kind == "orgs" else "owner")
             if rtype not in (TYPES_ORG if kind == "orgs" else TYPES_USER):
                 rtype = "all"  # GitHub ignores an unknown type
@@ -237,13 +309,18 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 visible = [r for r in visible if not r.get("fork")]
             elif rtype == "forks":
                 visible = [r for r in visible if r.get("fork")]
-            key = {"created": "created_at", "updated": "updated_at", "pushed": "pushed_at",
-                   "full_name": "full_name"}[sort]
-            visible.sort(key=lambda r: (str(r.get(key) or ""), str(r.get("id"))),
-                         reverse=direction == "desc")
+            key = {
+                "created": "created_at",
+                "updated": "updated_at",
+                "pushed": "pushed_at",
+                "full_name": "full_name",
+            }[sort]
+            visible.sort(
+                key=lambda r: (str(r.get(key) or ""), str(r.get("id"))), reverse=direction == "desc"
+            )
             everything: list[Any] = [*visible, *junk]  # malformed rows ride at the end
             last = max(1, -(-len(everything) // per_page))
-            chunk = everything[(page - 1) * per_page: page * per_page]
+            chunk = everything[(page - 1) * per_page : page * per_page]
             host, port = self.server.server_address[:2]
             base = f"http://{host}:{port}{path}"
 
@@ -254,8 +331,7 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if page < last:
                 links += [f'<{link(page + 1)}>; rel="next"', f'<{link(last)}>; rel="last"']
             if page > 1:
-                links = [f'<{link(page - 1)}>; rel="prev"', *links,
-                         f'<{link(1)}>; rel="first"']
+                links = [f'<{link(page - 1)}>; rel="prev"', *links, f'<{link(1)}>; rel="first"']
             headers = {"link": ", ".join(links)} if links and last > 1 else {}
             return 200, json.dumps(chunk).encode(), headers
 
@@ -269,8 +345,9 @@ class FakeGitHubServer:
         self.gh = gh
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(gh))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -29,8 +29,11 @@ def registry_server(bundled_registry: Any) -> Any:
 
 
 def test_update_from_a_fresh_store_then_a_304_rerun_then_repos(
-        registry_server: FakeGitHubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    registry_server: FakeGitHubServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     gh = registry_server.gh
     monkeypatch.setenv("GITHUB_API_URL", registry_server.url)
     monkeypatch.setenv("GITHUB_TOKEN", "good-token")
@@ -51,42 +54,51 @@ def test_update_from_a_fresh_store_then_a_304_rerun_then_repos(
         text = json.dumps(s.dicts("SELECT * FROM harvest_runs"), default=str)
         text += json.dumps(s.dicts("SELECT * FROM http_cache"), default=str)
         assert "good-token" not in text
-        assert s.con.execute("SELECT count(DISTINCT run_id) FROM observations"
-                             ).fetchall()[0][0] == 2
+        assert (
+            s.con.execute("SELECT count(DISTINCT run_id) FROM observations").fetchall()[0][0] == 2
+        )
 
-    code, out, err = _run(["repos", "--store", str(db), "--format", "json", "--country", "CN",
-                           "--limit", "0"], capsys)
+    code, out, err = _run(
+        ["repos", "--store", str(db), "--format", "json", "--country", "CN", "--limit", "0"], capsys
+    )
     assert code == 0, err
     rows = json.loads(out)
     assert rows and all("CN" in r["countries"] for r in rows)
     assert [r["stars"] for r in rows] == sorted((r["stars"] for r in rows), reverse=True)
-    code, out, _ = _run(["repos", "--store", str(db), "--format", "csv", "--org", "deepseek",
-                         "--sort", "created"], capsys)
+    code, out, _ = _run(
+        ["repos", "--store", str(db), "--format", "csv", "--org", "deepseek", "--sort", "created"],
+        capsys,
+    )
     lines = out.strip().splitlines()
     assert lines[0].startswith("repo,created,stars,forks,open_issues,license")
     assert len(lines) == 5 and all("deepseek-ai/" in x for x in lines[1:])
-    code, out, _ = _run(["repos", "--store", str(db), "--since", "2025-01-01", "--owner",
-                         "QwenLM"], capsys)
+    code, out, _ = _run(
+        ["repos", "--store", str(db), "--since", "2025-01-01", "--owner", "QwenLM"], capsys
+    )
     assert code == 0 and "3 row(s)" in out
 
 
-def test_repos_bad_flags_are_one_line(tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_repos_bad_flags_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.duckdb"
     Store(db).close()
-    for args, text in ((["--sort", "size"], "--sort must be one of"),
-                       (["--since", "last year"], "--since must be a date"),
-                       (["--country", "USA"], "--country must be"),
-                       (["--license-class", "free"], "--license-class must be one of"),
-                       (["--country-rule", "x"], "--country-rule must be")):
+    for args, text in (
+        (["--sort", "size"], "--sort must be one of"),
+        (["--since", "last year"], "--since must be a date"),
+        (["--country", "USA"], "--country must be"),
+        (["--license-class", "free"], "--license-class must be one of"),
+        (["--country-rule", "x"], "--country-rule must be"),
+    ):
         code, _, err = _run(["repos", "--store", str(db), *args], capsys)
         assert code == 2 and err.startswith("error: ") and text in err
         assert err.strip().count("\n") == 0
 
 
-def test_update_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch,
-                                    registry_server: FakeGitHubServer) -> None:
+def test_update_errors_are_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    registry_server: FakeGitHubServer,
+) -> None:
     db = str(tmp_path / "s.duckdb")
     code, _, err = _run(["update", "github", "--store", db, "--org", "deepseek"], capsys)
     assert code == 4 and err.startswith("error: cannot reach GitHub at http://127.0.0.1:9")
@@ -100,7 +112,8 @@ def test_update_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 4 and "check GITHUB_TOKEN" in err and "secret-but-wrong" not in err
     monkeypatch.delenv("GITHUB_TOKEN")
     registry_server.gh.anonymous_limit = 1
-    code, _, err = _run(["update", "github", "--store", db, "--org", "meta",
-                         "--max-wait", "10"], capsys)
+    code, _, err = _run(
+        ["update", "github", "--store", db, "--org", "meta", "--max-wait", "10"], capsys
+    )
     assert code == 4 and err.startswith("error: GitHub rate limit is spent")
     assert err.strip().count("\n") == 0

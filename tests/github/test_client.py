@@ -46,28 +46,29 @@ def test_a_cursor_resumes_at_that_page(client: GitHubClient) -> None:
     assert [len(p.items) for p in rest] == [5, 1]
 
 
-def test_unchanged_page_is_replayed_from_the_stored_copy(client: GitHubClient,
-                                                         gh: FakeGitHub) -> None:
+def test_unchanged_page_is_replayed_from_the_stored_copy(
+    client: GitHubClient, gh: FakeGitHub
+) -> None:
     pages = list(client.pages("repos", owner="facebookresearch"))
-    stored = {p.url: CachedPage(p.etag or "", [slim(x) for x in p.items], p.next_cursor)
-              for p in pages}
+    stored = {
+        p.url: CachedPage(p.etag or "", [slim(x) for x in p.items], p.next_cursor) for p in pages
+    }
     gh.orgs["facebookresearch"][10]["stargazers_count"] += 7  # the last page changes
     again = list(client.pages("repos", owner="facebookresearch", cache=stored.get))
     assert [p.not_modified for p in again] == [True, True, False]
     assert client.not_modified == 2
-    assert [r["id"] for p in again for r in p.items] == [r["id"] for p in pages
-                                                          for r in p.items]
-    assert again[-1].items[0]["stargazers_count"] == pages[-1].items[0][
-        "stargazers_count"] + 7
+    assert [r["id"] for p in again for r in p.items] == [r["id"] for p in pages for r in p.items]
+    assert again[-1].items[0]["stargazers_count"] == pages[-1].items[0]["stargazers_count"] + 7
 
 
-def test_a_user_account_is_listed_when_the_org_is_404(client: GitHubClient,
-                                                      gh: FakeGitHub) -> None:
+def test_a_user_account_is_listed_when_the_org_is_404(client: GitHubClient, gh: FakeGitHub) -> None:
     pages = list(client.pages("repos", owner="karpathy"))
     assert pages[0].owner_kind == "users" and len(pages[0].items) == 1
     assert pages[0].requests == 2  # the org's 404 counts
-    assert [p.split("?")[0] for _, p, _ in gh.log] == ["/orgs/karpathy/repos",
-                                                       "/users/karpathy/repos"]
+    assert [p.split("?")[0] for _, p, _ in gh.log] == [
+        "/orgs/karpathy/repos",
+        "/users/karpathy/repos",
+    ]
 
 
 def test_unknown_account_raises_owner_not_found(client: GitHubClient) -> None:
@@ -76,12 +77,17 @@ def test_unknown_account_raises_owner_not_found(client: GitHubClient) -> None:
 
 
 def test_secondary_limits_are_waited_out_in_the_documented_order(
-        server: FakeGitHubServer, gh: FakeGitHub, client: GitHubClient,
-        sleeps: list[float]) -> None:
-    gh.faults = {1: secondary_limit(403, 30), 2: secondary_limit(429, None),
-                 3: Fault(429, {"message": "You have exceeded a secondary rate limit"},
-                          {"x-ratelimit-remaining": "0",
-                           "x-ratelimit-reset": str(int(time.time()) + 100)})}
+    server: FakeGitHubServer, gh: FakeGitHub, client: GitHubClient, sleeps: list[float]
+) -> None:
+    gh.faults = {
+        1: secondary_limit(403, 30),
+        2: secondary_limit(429, None),
+        3: Fault(
+            429,
+            {"message": "You have exceeded a secondary rate limit"},
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 100)},
+        ),
+    }
     pages = list(client.pages("repos", owner="QwenLM"))
     assert len(pages) == 2 and pages[0].requests == 4
     assert sleeps[0] == 30  # retry-after
@@ -89,16 +95,18 @@ def test_secondary_limits_are_waited_out_in_the_documented_order(
     assert 95 <= sleeps[2] <= 102  # remaining 0: until the reset
 
 
-def test_secondary_limits_that_keep_coming_stop_the_run(gh: FakeGitHub,
-                                                        client: GitHubClient) -> None:
+def test_secondary_limits_that_keep_coming_stop_the_run(
+    gh: FakeGitHub, client: GitHubClient
+) -> None:
     gh.faults = {n: secondary_limit(429, 1) for n in range(1, 20)}
     with pytest.raises(RateLimitExhaustedError, match="run `openrace update github` again"):
         list(client.pages("repos", owner="QwenLM"))
     assert len(gh.log) == client.max_secondary + 1
 
 
-def test_spent_quota_waits_for_the_reset_when_short(server: FakeGitHubServer,
-                                                    sleeps: list[float]) -> None:
+def test_spent_quota_waits_for_the_reset_when_short(
+    server: FakeGitHubServer, sleeps: list[float]
+) -> None:
     gh = server.gh
     gh.anonymous_limit = 2
     gh.reset_at = int(time.time()) + 60
@@ -116,7 +124,8 @@ def test_spent_quota_waits_for_the_reset_when_short(server: FakeGitHubServer,
 
 
 def test_spent_quota_with_a_long_reset_stops_with_one_clear_error(
-        server: FakeGitHubServer, sleeps: list[float]) -> None:
+    server: FakeGitHubServer, sleeps: list[float]
+) -> None:
     gh = server.gh
     gh.anonymous_limit = 1
     c = GitHubClient(endpoint=server.url, per_page=5, sleep=sleeps.append, max_wait=60)
@@ -126,8 +135,9 @@ def test_spent_quota_with_a_long_reset_stops_with_one_clear_error(
     assert sleeps == [] and len(gh.log) == 1
 
 
-def test_403_rate_limit_from_the_server_is_recognised(server: FakeGitHubServer,
-                                                      sleeps: list[float]) -> None:
+def test_403_rate_limit_from_the_server_is_recognised(
+    server: FakeGitHubServer, sleeps: list[float]
+) -> None:
     gh = server.gh
     gh.anonymous_limit = 0  # already spent by someone else on this IP
     c = GitHubClient(endpoint=server.url, sleep=sleeps.append, max_wait=60)
@@ -135,8 +145,9 @@ def test_403_rate_limit_from_the_server_is_recognised(server: FakeGitHubServer,
         list(c.pages("repos", owner="QwenLM"))
 
 
-def test_server_errors_are_retried_then_fail(gh: FakeGitHub, client: GitHubClient,
-                                             sleeps: list[float]) -> None:
+def test_server_errors_are_retried_then_fail(
+    gh: FakeGitHub, client: GitHubClient, sleeps: list[float]
+) -> None:
     gh.faults = {1: Fault(502), 2: Fault(503)}
     assert len(list(client.pages("repos", owner="QwenLM"))) == 2
     assert sleeps == [0.5, 1.0]
@@ -170,9 +181,9 @@ def test_token_is_sent_and_raises_the_limit(server: FakeGitHubServer, gh: FakeGi
 
 
 def test_forbidden_without_rate_limit_is_an_authentication_error(
-        gh: FakeGitHub, client: GitHubClient) -> None:
-    gh.faults = {1: Fault(403, {"message": "Resource protected by organization SAML "
-                                "enforcement."})}
+    gh: FakeGitHub, client: GitHubClient
+) -> None:
+    gh.faults = {1: Fault(403, {"message": "Resource protected by organization SAML enforcement."})}
     with pytest.raises(AuthenticationError, match="SAML"):
         list(client.pages("repos", owner="QwenLM"))
 
@@ -202,25 +213,43 @@ def test_next_link_to_another_host_is_refused(server: FakeGitHubServer) -> None:
 
 
 def test_parse_repo_fields_and_licences() -> None:
-    r = parse_repo(make_repo(7, "deepseek-ai/DeepSeek-V3", "2024-12-26T09:52:40Z",
-                             stars=100, forks=5, topics=["LLM", "llm"], spdx="NOASSERTION"))
-    assert (r.id, r.owner, r.stars, r.forks, r.license) == (
-        7, "deepseek-ai", 100, 5, "NOASSERTION")
+    r = parse_repo(
+        make_repo(
+            7,
+            "deepseek-ai/DeepSeek-V3",
+            "2024-12-26T09:52:40Z",
+            stars=100,
+            forks=5,
+            topics=["LLM", "llm"],
+            spdx="NOASSERTION",
+        )
+    )
+    assert (r.id, r.owner, r.stars, r.forks, r.license) == (7, "deepseek-ai", 100, 5, "NOASSERTION")
     assert r.created.isoformat() == "2024-12-26T09:52:40" and r.artifact_id == "github:repo:7"
     assert r.tags == ["language:Python", "topic:llm"]
     assert parse_repo(make_repo(8, "a/b", "2024-01-01T00:00:00Z", spdx=None)).license is None
-    arch = parse_repo(make_repo(9, "a/c", "2024-01-01T00:00:00Z", fork=True, archived=True,
-                                language=None))
+    arch = parse_repo(
+        make_repo(9, "a/c", "2024-01-01T00:00:00Z", fork=True, archived=True, language=None)
+    )
     assert arch.tags == ["fork", "archived"]
 
 
-@pytest.mark.parametrize(("patch", "reason"), [
-    ({"id": "12"}, "id"), ({"id": True}, "id"), ({"full_name": None}, "full_name"),
-    ({"full_name": "noslash"}, "full_name"), ({"created_at": "yesterday"}, "created_at"),
-    ({"created_at": None}, "created_at"), ({"fork": "no"}, "fork"),
-    ({"stargazers_count": -1}, "stargazers_count"), ({"forks_count": 1.5}, "forks_count"),
-    ({"license": "MIT"}, "license"), ({"topics": "llm"}, "topics"),
-])
+@pytest.mark.parametrize(
+    ("patch", "reason"),
+    [
+        ({"id": "12"}, "id"),
+        ({"id": True}, "id"),
+        ({"full_name": None}, "full_name"),
+        ({"full_name": "noslash"}, "full_name"),
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"created_at": None}, "created_at"),
+        ({"fork": "no"}, "fork"),
+        ({"stargazers_count": -1}, "stargazers_count"),
+        ({"forks_count": 1.5}, "forks_count"),
+        ({"license": "MIT"}, "license"),
+        ({"topics": "llm"}, "topics"),
+    ],
+)
 def test_parse_repo_rejects_malformed_records(patch: dict, reason: str) -> None:
     raw = {**make_repo(1, "a/b", "2024-01-01T00:00:00Z"), **patch}
     with pytest.raises(BadRecord, match=reason):

@@ -14,8 +14,13 @@ def _get(srv: FakeGitHubServer, path: str, **headers: str) -> httpx.Response:
 
 
 def test_per_page_above_100_is_clamped_not_refused() -> None:
-    gh = FakeGitHub(orgs={"big": [make_repo(i, f"big/r{i}", f"2024-01-01T00:00:{i % 60:02d}Z")
-                                  for i in range(1, 251)]})
+    gh = FakeGitHub(
+        orgs={
+            "big": [
+                make_repo(i, f"big/r{i}", f"2024-01-01T00:00:{i % 60:02d}Z") for i in range(1, 251)
+            ]
+        }
+    )
     with FakeGitHubServer(gh) as srv:
         r = _get(srv, "/orgs/big/repos?per_page=500")
         assert r.status_code == 200 and len(r.json()) == 100  # contract 1.4
@@ -23,8 +28,9 @@ def test_per_page_above_100_is_clamped_not_refused() -> None:
         assert len(_get(srv, "/orgs/big/repos").json()) == 30  # default 30
 
 
-def test_link_header_walks_every_page_with_absolute_urls(server: FakeGitHubServer,
-                                                         gh: FakeGitHub) -> None:
+def test_link_header_walks_every_page_with_absolute_urls(
+    server: FakeGitHubServer, gh: FakeGitHub
+) -> None:
     r = _get(server, "/orgs/facebookresearch/repos?per_page=4&type=public")
     seen = len(r.json())
     assert 'rel="next"' in r.headers["link"] and 'rel="last"' in r.headers["link"]
@@ -76,17 +82,25 @@ def test_304_is_free_only_when_authorised(server: FakeGitHubServer) -> None:
 
 def test_rate_limit_headers_on_every_answer(server: FakeGitHubServer) -> None:
     r = _get(server, "/orgs/QwenLM/repos")
-    for h in ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-used",
-              "x-ratelimit-reset", "x-ratelimit-resource"):
+    for h in (
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-used",
+        "x-ratelimit-reset",
+        "x-ratelimit-resource",
+    ):
         assert h in r.headers  # contract 4.2
     assert r.headers["x-ratelimit-limit"] == "60"
-    assert _get(server, "/orgs/QwenLM/repos", Authorization="Bearer good-token"
-                ).headers["x-ratelimit-limit"] == "5000"
+    assert (
+        _get(server, "/orgs/QwenLM/repos", Authorization="Bearer good-token").headers[
+            "x-ratelimit-limit"
+        ]
+        == "5000"
+    )
 
 
 def test_spent_primary_limit_is_refused_with_403_and_remaining_zero() -> None:
-    gh = FakeGitHub(orgs={"o": [make_repo(1, "o/a", "2024-01-01T00:00:00Z")]},
-                    anonymous_limit=2)
+    gh = FakeGitHub(orgs={"o": [make_repo(1, "o/a", "2024-01-01T00:00:00Z")]}, anonymous_limit=2)
     with FakeGitHubServer(gh) as srv:
         assert _get(srv, "/orgs/o/repos").status_code == 200
         assert _get(srv, "/orgs/o/repos").status_code == 200
@@ -98,8 +112,10 @@ def test_spent_primary_limit_is_refused_with_403_and_remaining_zero() -> None:
 
 
 def test_secondary_limits_answer_403_or_429_with_retry_after() -> None:
-    gh = FakeGitHub(orgs={"o": [make_repo(1, "o/a", "2024-01-01T00:00:00Z")]},
-                    faults={1: secondary_limit(403, 30), 2: secondary_limit(429, 5)})
+    gh = FakeGitHub(
+        orgs={"o": [make_repo(1, "o/a", "2024-01-01T00:00:00Z")]},
+        faults={1: secondary_limit(403, 30), 2: secondary_limit(429, 5)},
+    )
     with FakeGitHubServer(gh) as srv:
         r = _get(srv, "/orgs/o/repos")
         assert r.status_code == 403 and r.headers["retry-after"] == "30"  # contract 4.4
@@ -123,20 +139,29 @@ def test_bad_token_is_401(server: FakeGitHubServer) -> None:
 
 
 def test_type_public_hides_private_and_anonymous_sees_no_private() -> None:
-    gh = FakeGitHub(orgs={"o": [make_repo(1, "o/a", "2024-01-01T00:00:00Z"),
-                                make_repo(2, "o/secret", "2024-01-02T00:00:00Z",
-                                          private=True)]})
+    gh = FakeGitHub(
+        orgs={
+            "o": [
+                make_repo(1, "o/a", "2024-01-01T00:00:00Z"),
+                make_repo(2, "o/secret", "2024-01-02T00:00:00Z", private=True),
+            ]
+        }
+    )
     with FakeGitHubServer(gh) as srv:
         assert len(_get(srv, "/orgs/o/repos").json()) == 1
         assert len(_get(srv, "/orgs/o/repos", Authorization="Bearer good-token").json()) == 2
-        assert len(_get(srv, "/orgs/o/repos?type=public",
-                        Authorization="Bearer good-token").json()) == 1  # contract 1.2
+        assert (
+            len(_get(srv, "/orgs/o/repos?type=public", Authorization="Bearer good-token").json())
+            == 1
+        )  # contract 1.2
 
 
 def test_licence_object_shapes(server: FakeGitHubServer) -> None:
-    by_license = {str((r["license"] or {}).get("spdx_id")): r["license"]
-                  for org in ("deepseek-ai", "alibaba")
-                  for r in _get(server, f"/orgs/{org}/repos?per_page=100").json()}
+    by_license = {
+        str((r["license"] or {}).get("spdx_id")): r["license"]
+        for org in ("deepseek-ai", "alibaba")
+        for r in _get(server, f"/orgs/{org}/repos?per_page=100").json()
+    }
     assert by_license["NOASSERTION"]["key"] == "other"  # contract 6.2
     assert by_license["NOASSERTION"]["url"] is None
     assert by_license["None"] is None  # contract 6.1: no licence detected

@@ -39,9 +39,11 @@ def test_harvest_fills_the_store(gstore: Store, client: GitHubClient, gh: FakeGi
     row = gstore.dicts("SELECT * FROM artifacts WHERE title = 'karpathy/nanoGPT'")[0]
     assert row["kind"] == "repo" and row["license"] == "MIT" and row["license_class"] == "osi"
     assert row["author"] == "karpathy" and "language:Python" in row["tags"]
-    lic = dict(gstore.con.execute(
-        "SELECT license_class, count(*) FROM artifacts WHERE source = 'github' GROUP BY 1"
-    ).fetchall())
+    lic = dict(
+        gstore.con.execute(
+            "SELECT license_class, count(*) FROM artifacts WHERE source = 'github' GROUP BY 1"
+        ).fetchall()
+    )
     assert lic == {"osi": 23, "unknown": 9, "non-commercial": 6}  # NOASSERTION, no licence
     assert _n(gstore, "SELECT count(*) FROM artifacts WHERE list_contains(tags, 'archived')") == 3
     run = gstore.dicts("SELECT * FROM harvest_runs WHERE source = 'github'")[0]
@@ -50,8 +52,9 @@ def test_harvest_fills_the_store(gstore: Store, client: GitHubClient, gh: FakeGi
     assert "no-such-org" in run["message"]
 
 
-def test_second_run_costs_only_304s_for_unchanged_pages(gstore: Store, client: GitHubClient,
-                                                        gh: FakeGitHub) -> None:
+def test_second_run_costs_only_304s_for_unchanged_pages(
+    gstore: Store, client: GitHubClient, gh: FakeGitHub
+) -> None:
     first = harvest(gstore, client)
     gh.log.clear()
     second = harvest(gstore, client)
@@ -71,13 +74,15 @@ def test_second_run_costs_only_304s_for_unchanged_pages(gstore: Store, client: G
     assert [s for s, _, _ in gh.log].count(200) == 1
     latest = gstore.dicts(
         "SELECT value FROM observations WHERE metric = 'stars' AND artifact_id = ? "
-        "ORDER BY run_id DESC LIMIT 1", [f"github:repo:{gh.orgs['QwenLM'][0]['id']}"])
+        "ORDER BY run_id DESC LIMIT 1",
+        [f"github:repo:{gh.orgs['QwenLM'][0]['id']}"],
+    )
     assert latest[0]["value"] == 9999
 
 
-def test_rate_limit_stop_then_resume_without_refetching(gstore: Store, server: FakeGitHubServer,
-                                                        gh: FakeGitHub,
-                                                        sleeps: list[float]) -> None:
+def test_rate_limit_stop_then_resume_without_refetching(
+    gstore: Store, server: FakeGitHubServer, gh: FakeGitHub, sleeps: list[float]
+) -> None:
     gh.anonymous_limit = 6
     c = GitHubClient(endpoint=server.url, per_page=5, sleep=sleeps.append, max_wait=60)
     with pytest.raises(RateLimitExhaustedError):
@@ -101,17 +106,21 @@ def test_rate_limit_stop_then_resume_without_refetching(gstore: Store, server: F
     assert gstore.dicts("SELECT status FROM harvest_runs")[0]["status"] == "ok"
 
 
-def test_malformed_records_are_quarantined_and_counted(gstore: Store, server: FakeGitHubServer, client: GitHubClient) -> None:
+def test_malformed_records_are_quarantined_and_counted(
+    gstore: Store, server: FakeGitHubServer, client: GitHubClient
+) -> None:
     gh = server.gh
-    gh.orgs["QwenLM"].append({**make_repo(77, "QwenLM/broken", "2025-06-01T00:00:00Z"),
-                              "stargazers_count": "lots"})
+    gh.orgs["QwenLM"].append(
+        {**make_repo(77, "QwenLM/broken", "2025-06-01T00:00:00Z"), "stargazers_count": "lots"}
+    )
     gh.orgs["QwenLM"].append("not a repo")
     stats = harvest(gstore, client)
     assert stats.rejected == 2 and stats.stored == STORED
     q = gstore.dicts("SELECT record_key, reason FROM quarantine ORDER BY reason")
-    assert q == [{"record_key": None, "reason": "record is not an object"},
-                 {"record_key": "QwenLM/broken",
-                  "reason": "stargazers_count is not a count: 'lots'"}]
+    assert q == [
+        {"record_key": None, "reason": "record is not an object"},
+        {"record_key": "QwenLM/broken", "reason": "stargazers_count is not a count: 'lots'"},
+    ]
     assert gstore.dicts("SELECT n_rejected FROM harvest_runs")[0]["n_rejected"] == 2
     # the stored copy keeps the malformed records: a 304 quarantines them again
     stats = harvest(gstore, client)
@@ -128,15 +137,21 @@ def test_an_account_of_two_organisations_is_split(client: GitHubClient) -> None:
     from tests.github.conftest import add_orgs
 
     s = Store(":memory:")
-    add_orgs(s, [("a", "US", "US", "a", "industry", ["QwenLM"]),
-                 ("b", "CN", "CN", "b", "industry", ["qwenlm"])])
+    add_orgs(
+        s,
+        [
+            ("a", "US", "US", "a", "industry", ["QwenLM"]),
+            ("b", "CN", "CN", "b", "industry", ["qwenlm"]),
+        ],
+    )
     harvest(s, client)
     rows = s.dicts("SELECT org_id, weight FROM attributions ORDER BY org_id LIMIT 2")
     assert {r["weight"] for r in rows} == {0.5}
     assert _n(s, "SELECT count(DISTINCT artifact_id) FROM attributions") == 6
 
 
-def test_org_filter_and_changed_parameters_start_a_new_run(gstore: Store,
-                                                           client: GitHubClient) -> None:
+def test_org_filter_and_changed_parameters_start_a_new_run(
+    gstore: Store, client: GitHubClient
+) -> None:
     stats = harvest(gstore, client, org_ids=("deepseek",))
     assert stats.accounts == 1 and stats.stored == 9

@@ -20,27 +20,46 @@ PAGE = 5
 PER_ACCOUNT = {"deepseek-ai": 23, "QwenLM": 12, "facebookresearch": 9, "meta-llama": 4}
 KILL_AT = 6  # killed when it asks for the 6th page
 CLI = "import sys; from openrace.cli import main; sys.exit(main(sys.argv[1:]))"
-UPDATE = ["update", "github", "--org", "deepseek", "--org", "qwen", "--org", "meta",
-          "--page-size", str(PAGE), "--format", "json"]
+UPDATE = [
+    "update",
+    "github",
+    "--org",
+    "deepseek",
+    "--org",
+    "qwen",
+    "--org",
+    "meta",
+    "--page-size",
+    str(PAGE),
+    "--format",
+    "json",
+]
 
 
 def _fake() -> FakeGitHub:
     rid = iter(range(1, 10_000))
     orgs = {}
     for owner, n in PER_ACCOUNT.items():
-        orgs[owner] = [make_repo(k, f"{owner}/r{k}", f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}Z",
-                                 stars=k) for i, k in ((i, next(rid)) for i in range(n))]
+        orgs[owner] = [
+            make_repo(k, f"{owner}/r{k}", f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}Z", stars=k)
+            for i, k in ((i, next(rid)) for i in range(n))
+        ]
     # one malformed record on the first page of deepseek-ai (created first)
-    orgs["deepseek-ai"].append({**make_repo(9999, "deepseek-ai/broken", "2023-01-01T00:00:00Z"),
-                                "forks_count": None})
+    orgs["deepseek-ai"].append(
+        {**make_repo(9999, "deepseek-ai/broken", "2023-01-01T00:00:00Z"), "forks_count": None}
+    )
     return FakeGitHub(orgs=orgs)
 
 
 def _run(url: str, store: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "GITHUB_API_URL": url, "OPENRACE_STORE": str(store)}
     env.pop("GITHUB_TOKEN", None)
-    return subprocess.Popen([sys.executable, "-c", CLI, *UPDATE], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", CLI, *UPDATE],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _pages(n: int) -> int:
@@ -69,11 +88,17 @@ def test_sigkill_mid_harvest_resumes_exactly(tmp_path: Path) -> None:
         # pages 1-5 were committed one by one before the 6th was asked for
         # (deepseek-ai: 24 records = 5 pages, the broken one quarantined)
         with Store(store_file) as s:
-            assert s.con.execute("SELECT count(*) FROM artifacts WHERE source = 'github'"
-                                 ).fetchall()[0][0] == 23
+            assert (
+                s.con.execute("SELECT count(*) FROM artifacts WHERE source = 'github'").fetchall()[
+                    0
+                ][0]
+                == 23
+            )
             assert s.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 1
-            run = s.dicts("SELECT status, n_stored, n_rejected, cursor FROM harvest_runs "
-                          "WHERE source = 'github'")
+            run = s.dicts(
+                "SELECT status, n_stored, n_rejected, cursor FROM harvest_runs "
+                "WHERE source = 'github'"
+            )
             assert run[0]["status"] == "running" and run[0]["n_stored"] == 23
             assert '"account": 1' in run[0]["cursor"]  # the next account, from its start
 
@@ -91,13 +116,17 @@ def test_sigkill_mid_harvest_resumes_exactly(tmp_path: Path) -> None:
         assert len(fetched) == rest, fetched
         assert not any(p.startswith("/orgs/deepseek-ai/") for p in fetched)
     with Store(store_file, read_only=True) as s:
-        assert s.con.execute("SELECT count(*) FROM artifacts WHERE source = 'github'"
-                             ).fetchall()[0][0] == total
+        assert (
+            s.con.execute("SELECT count(*) FROM artifacts WHERE source = 'github'").fetchall()[0][0]
+            == total
+        )
         assert s.con.execute("SELECT count(*) FROM observations").fetchall()[0][0] == total * 3
-        assert s.con.execute("SELECT count(DISTINCT run_id) FROM observations"
-                             ).fetchall()[0][0] == 1
+        assert (
+            s.con.execute("SELECT count(DISTINCT run_id) FROM observations").fetchall()[0][0] == 1
+        )
         assert s.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 1
-        runs = s.dicts("SELECT status, n_stored, n_rejected FROM harvest_runs "
-                       "WHERE source = 'github'")
+        runs = s.dicts(
+            "SELECT status, n_stored, n_rejected FROM harvest_runs WHERE source = 'github'"
+        )
         assert runs == [{"status": "ok", "n_stored": total, "n_rejected": 1}]
     assert b'"resumed": true' in out

@@ -65,8 +65,9 @@ def registry_accounts(store: Store, org_ids: Iterable[str] = ()) -> list[Account
     known = {r["id"] for r in rows}
     missing = sorted(wanted - known)
     if missing:
-        raise UsageError(f"unknown organisation(s): {', '.join(missing)} "
-                         "(`openrace orgs` lists them)")
+        raise UsageError(
+            f"unknown organisation(s): {', '.join(missing)} (`openrace orgs` lists them)"
+        )
     by_login: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for r in rows:
         if wanted and r["id"] not in wanted:
@@ -115,15 +116,20 @@ class GitHubHarvester:
     def run(self) -> GitHubStats:
         """One update: resume the unfinished one with the same parameters, or start one."""
         accounts = registry_accounts(self.store, self.org_ids)
-        params = {"accounts": [a.login for a in accounts], "forks": self.forks,
-                  "per_page": self.client.per_page}
+        params = {
+            "accounts": [a.login for a in accounts],
+            "forks": self.forks,
+            "per_page": self.client.per_page,
+        }
         stats = GitHubStats(accounts=len(accounts))
         prev = self.store.resumable_run(SOURCE, SCOPE)
         state: dict[str, Any] = {}
         if prev is not None and json.loads(prev["params"] or "{}") == params:
             stats.run_id, stats.resumed = int(prev["run_id"]), True
-            self.store.con.execute("UPDATE harvest_runs SET status = 'running', message = NULL "
-                                   "WHERE run_id = ?", [stats.run_id])
+            self.store.con.execute(
+                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
+                [stats.run_id],
+            )
             try:
                 state = json.loads(prev["cursor"] or "{}")
             except ValueError:
@@ -131,8 +137,9 @@ class GitHubHarvester:
             stats.not_found = list(state.get("not_found", []))
         else:
             if prev is not None:
-                self.store.finish_run(prev["run_id"], "interrupted",
-                                      "superseded by a run with other parameters")
+                self.store.finish_run(
+                    prev["run_id"], "interrupted", "superseded by a run with other parameters"
+                )
             stats.run_id = self.store.start_run(SOURCE, SCOPE, params)
         try:
             self._walk(accounts, state, stats)
@@ -142,11 +149,12 @@ class GitHubHarvester:
         except KeyboardInterrupt:
             self.store.finish_run(stats.run_id, "interrupted", "interrupted")
             raise
-        message = (f"not found on GitHub: {', '.join(stats.not_found)}"
-                   if stats.not_found else None)
+        message = f"not found on GitHub: {', '.join(stats.not_found)}" if stats.not_found else None
         self.store.finish_run(stats.run_id, "ok", message)
-        self.store.con.execute("UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
-                               [utcnow().isoformat(timespec="seconds"), stats.run_id])
+        self.store.con.execute(
+            "UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
+            [utcnow().isoformat(timespec="seconds"), stats.run_id],
+        )
         return stats
 
     def _walk(self, accounts: list[Account], state: dict[str, Any], stats: GitHubStats) -> None:
@@ -156,23 +164,34 @@ class GitHubHarvester:
                 continue
             resume_url = state.get("url") if i == start else None
             owner_kind = state.get("kind", "orgs") if i == start else "orgs"
-            pages = self.client.pages("repos", cursor=resume_url, owner=account.login,
-                                      owner_kind=owner_kind, cache=self._cached)
+            pages = self.client.pages(
+                "repos",
+                cursor=resume_url,
+                owner=account.login,
+                owner_kind=owner_kind,
+                cache=self._cached,
+            )
             n = 0
             spent = self.client.requests
             try:
                 for page in pages:
                     last = page.next_cursor is None
-                    cursor = ({"account": i + 1} if last else
-                              {"account": i, "url": page.next_cursor, "kind": page.owner_kind})
+                    cursor = (
+                        {"account": i + 1}
+                        if last
+                        else {"account": i, "url": page.next_cursor, "kind": page.owner_kind}
+                    )
                     cursor["not_found"] = stats.not_found
                     n += self._store_page(page, account, stats, json.dumps(cursor))
             except OwnerNotFoundError:
                 stats.not_found.append(account.login)
                 requests = self.client.requests - spent
                 with self.store.transaction():
-                    self.store.checkpoint(stats.run_id, cursor=json.dumps(
-                        {"account": i + 1, "not_found": stats.not_found}), requests=requests)
+                    self.store.checkpoint(
+                        stats.run_id,
+                        cursor=json.dumps({"account": i + 1, "not_found": stats.not_found}),
+                        requests=requests,
+                    )
                 stats.requests += requests
                 self._say(f"{account.login}: not found on GitHub")
                 continue
@@ -184,8 +203,9 @@ class GitHubHarvester:
             return None
         return CachedPage(etag=row["etag"], items=row["items"], next_url=row["next_url"])
 
-    def _store_page(self, page: GitHubPage, account: Account, stats: GitHubStats,
-                    cursor: str) -> int:
+    def _store_page(
+        self, page: GitHubPage, account: Account, stats: GitHubStats, cursor: str
+    ) -> int:
         now = utcnow()
         records: list[RepoRecord] = []
         bad: list[tuple[BadRecord, Any]] = []
@@ -204,41 +224,78 @@ class GitHubHarvester:
         artifacts, observations, attributions = [], [], []
         weight = 1.0 / len(account.orgs)
         for r in records:
-            artifacts.append({
-                "artifact_id": r.artifact_id, "source": SOURCE, "kind": "repo",
-                "source_id": str(r.id), "title": r.full_name, "author": r.owner,
-                "created": r.created, "date_precision": "second", "modified": r.pushed,
-                "license": r.license, "license_class": license_class(r.license),
-                "tags": r.tags, "url": r.url, "detail": repo_detail(r),
-                "first_seen": now, "last_seen": now,
-            })
-            for metric, value in (("stars", r.stars), ("forks", r.forks),
-                                  ("open_issues", r.open_issues)):
-                observations.append({"artifact_id": r.artifact_id, "metric": metric,
-                                     "value": float(value), "observed_at": now,
-                                     "run_id": stats.run_id})
+            artifacts.append(
+                {
+                    "artifact_id": r.artifact_id,
+                    "source": SOURCE,
+                    "kind": "repo",
+                    "source_id": str(r.id),
+                    "title": r.full_name,
+                    "author": r.owner,
+                    "created": r.created,
+                    "date_precision": "second",
+                    "modified": r.pushed,
+                    "license": r.license,
+                    "license_class": license_class(r.license),
+                    "tags": r.tags,
+                    "url": r.url,
+                    "detail": repo_detail(r),
+                    "first_seen": now,
+                    "last_seen": now,
+                }
+            )
+            for metric, value in (
+                ("stars", r.stars),
+                ("forks", r.forks),
+                ("open_issues", r.open_issues),
+            ):
+                observations.append(
+                    {
+                        "artifact_id": r.artifact_id,
+                        "metric": metric,
+                        "value": float(value),
+                        "observed_at": now,
+                        "run_id": stats.run_id,
+                    }
+                )
             for org_id, country in account.orgs:
-                attributions.append({"artifact_id": r.artifact_id, "org_id": org_id,
-                                     "country": country, "weight": weight, "method": METHOD,
-                                     "detail": f"github account {account.login}"})
+                attributions.append(
+                    {
+                        "artifact_id": r.artifact_id,
+                        "org_id": org_id,
+                        "country": country,
+                        "weight": weight,
+                        "method": METHOD,
+                        "detail": f"github account {account.login}",
+                    }
+                )
         with self.store.transaction():
             if artifacts:
                 self.store.upsert("artifacts", artifacts, ["artifact_id"], keep=["first_seen"])
                 self.store.append("observations", observations)
-                self.store.replace_attributions([a["artifact_id"] for a in artifacts],
-                                                [METHOD, "unattributed"], attributions)
+                self.store.replace_attributions(
+                    [a["artifact_id"] for a in artifacts], [METHOD, "unattributed"], attributions
+                )
             for exc, raw in bad:
                 self.store.quarantine(stats.run_id, SOURCE, exc.key, exc.reason, raw)
             for raw in page.junk:
-                self.store.quarantine(stats.run_id, SOURCE, None, "record is not an object",
-                                      raw)
+                self.store.quarantine(stats.run_id, SOURCE, None, "record is not an object", raw)
             if page.etag and not page.not_modified:
-                self.store.save_page(SOURCE, page.url, page.etag,
-                                     [slim(x) for x in [*page.items, *page.junk]],
-                                     page.next_cursor)
-            self.store.checkpoint(stats.run_id, cursor=cursor, requests=page.requests,
-                                  read=len(page.items) + len(page.junk), stored=len(artifacts),
-                                  rejected=len(bad) + len(page.junk))
+                self.store.save_page(
+                    SOURCE,
+                    page.url,
+                    page.etag,
+                    [slim(x) for x in [*page.items, *page.junk]],
+                    page.next_cursor,
+                )
+            self.store.checkpoint(
+                stats.run_id,
+                cursor=cursor,
+                requests=page.requests,
+                read=len(page.items) + len(page.junk),
+                stored=len(artifacts),
+                rejected=len(bad) + len(page.junk),
+            )
         stats.pages += 1
         stats.requests += page.requests
         stats.not_modified += int(page.not_modified)

@@ -58,9 +58,24 @@ TOKEN_LIMIT = 5000
 
 #: the repository fields openrace keeps (and replays after a 304)
 FIELDS = (
-    "id", "name", "full_name", "owner", "private", "html_url", "description", "fork",
-    "archived", "created_at", "updated_at", "pushed_at", "stargazers_count", "forks_count",
-    "open_issues_count", "language", "topics", "license",
+    "id",
+    "name",
+    "full_name",
+    "owner",
+    "private",
+    "html_url",
+    "description",
+    "fork",
+    "archived",
+    "created_at",
+    "updated_at",
+    "pushed_at",
+    "stargazers_count",
+    "forks_count",
+    "open_issues_count",
+    "language",
+    "topics",
+    "license",
 )
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([^";]+)"?')
@@ -155,13 +170,19 @@ class GitHubClient:
         if self._client is None:
             from openrace import __version__
 
-            headers = {"User-Agent": f"openrace/{__version__}",
-                       "Accept": "application/vnd.github+json",
-                       "X-GitHub-Api-Version": API_VERSION}
+            headers = {
+                "User-Agent": f"openrace/{__version__}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+            }
             if self.token:
                 headers["Authorization"] = f"Bearer {self.token}"
-            self._client = httpx.Client(timeout=self.timeout, transport=self.transport,
-                                        headers=headers, follow_redirects=True)
+            self._client = httpx.Client(
+                timeout=self.timeout,
+                transport=self.transport,
+                headers=headers,
+                follow_redirects=True,
+            )
         return self._client
 
     def close(self) -> None:
@@ -192,7 +213,8 @@ class GitHubClient:
         hint = "" if self.token else "; a GITHUB_TOKEN raises the limit from 60 to 5,000 an hour"
         return RateLimitExhaustedError(
             f"GitHub {why}{when}; what was harvested is kept: run `openrace update github` "
-            f"again later to resume, or pass a larger --max-wait to wait{hint}")
+            f"again later to resume, or pass a larger --max-wait to wait{hint}"
+        )
 
     def _before_request(self) -> None:
         """Wait for the reset when the last answer said the quota is spent."""
@@ -206,9 +228,11 @@ class GitHubClient:
             self.remaining = None
 
     def _observe(self, headers: Mapping[str, str]) -> None:
-        for name, attr in (("x-ratelimit-limit", "limit"),
-                           ("x-ratelimit-remaining", "remaining"),
-                           ("x-ratelimit-reset", "reset")):
+        for name, attr in (
+            ("x-ratelimit-limit", "limit"),
+            ("x-ratelimit-remaining", "remaining"),
+            ("x-ratelimit-reset", "reset"),
+        ):
             if name in headers:
                 with contextlib.suppress(ValueError):
                     setattr(self, attr, int(headers[name]))
@@ -225,9 +249,9 @@ class GitHubClient:
                 r = self.http.get(url, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
                 raise SourceUnreachableError(
-                    f"cannot reach GitHub at {self.endpoint} ({_reason(exc)})") from None
-            except (httpx.TimeoutException, httpx.NetworkError,
-                    httpx.RemoteProtocolError) as exc:
+                    f"cannot reach GitHub at {self.endpoint} ({_reason(exc)})"
+                ) from None
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 failures += 1
                 if failures >= self.retries:
                     raise SourceError(f"GitHub kept failing: {_reason(exc)}") from None
@@ -244,8 +268,12 @@ class GitHubClient:
                 if status == 403:
                     raise AuthenticationError(
                         f"GitHub refused the request (HTTP 403: {_message(r)}): "
-                        + ("check GITHUB_TOKEN's access" if self.token else
-                           "set GITHUB_TOKEN if this needs authentication"))
+                        + (
+                            "check GITHUB_TOKEN's access"
+                            if self.token
+                            else "set GITHUB_TOKEN if this needs authentication"
+                        )
+                    )
             if status >= 500:
                 failures += 1
                 if failures >= self.retries:
@@ -254,11 +282,15 @@ class GitHubClient:
                 continue
             if status == 401:
                 raise AuthenticationError(
-                    "GitHub refused the token (HTTP 401 Bad credentials): check GITHUB_TOKEN")
+                    "GitHub refused the token (HTTP 401 Bad credentials): check GITHUB_TOKEN"
+                )
             if status == 304:
                 self.not_modified += 1
-                return _Answer(304, etag=r.headers.get("etag") or etag,
-                               next_url=_next_link(r.headers.get("link")))
+                return _Answer(
+                    304,
+                    etag=r.headers.get("etag") or etag,
+                    next_url=_next_link(r.headers.get("link")),
+                )
             if status == 404:
                 return _Answer(404)
             if status >= 400:
@@ -267,9 +299,9 @@ class GitHubClient:
                 body = r.json()
             except (ValueError, UnicodeDecodeError):
                 raise SourceError(
-                    f"GitHub sent a malformed page (not JSON) for {_path(url)}") from None
-            return _Answer(status, body, r.headers.get("etag"),
-                           _next_link(r.headers.get("link")))
+                    f"GitHub sent a malformed page (not JSON) for {_path(url)}"
+                ) from None
+            return _Answer(status, body, r.headers.get("etag"), _next_link(r.headers.get("link")))
 
     def _rate_limited(self, r: httpx.Response, secondary: int) -> float | None:
         """Seconds to wait before retrying a 403/429 that is a rate limit (None if it is
@@ -281,14 +313,16 @@ class GitHubClient:
         if not spent and not is_secondary and "rate limit" not in text:
             return None
         if secondary >= self.max_secondary:
-            raise self._spent(f"kept answering {r.status_code} (rate limit) after "
-                              f"{self.max_secondary} waits", self._until_reset())
+            raise self._spent(
+                f"kept answering {r.status_code} (rate limit) after {self.max_secondary} waits",
+                self._until_reset(),
+            )
         if retry is not None:
             delay = retry
         elif spent:
             delay = self._until_reset() or 60.0
         else:
-            delay = min(self.max_wait, 60.0 * 2 ** secondary)
+            delay = min(self.max_wait, 60.0 * 2**secondary)
         if delay > self.max_wait:
             what = "secondary rate limit" if is_secondary and not spent else "rate limit"
             raise self._spent(f"{what} is spent (HTTP {r.status_code})", delay)
@@ -300,13 +334,17 @@ class GitHubClient:
         """The first page of ``owner``'s public repositories (``kind``: orgs or users)."""
         if not _OWNER.match(owner):
             raise SourceError(f"not a GitHub account name: {owner[:60]!r}")
-        params = ({"type": "public", "sort": "created", "direction": "asc"} if kind == "orgs"
-                  else {"type": "owner", "sort": "created", "direction": "asc"})
+        params = (
+            {"type": "public", "sort": "created", "direction": "asc"}
+            if kind == "orgs"
+            else {"type": "owner", "sort": "created", "direction": "asc"}
+        )
         params["per_page"] = str(self.per_page)
         return f"{self.endpoint}/{kind}/{quote(owner)}/repos?{urlencode(params)}"
 
-    def pages(self, kind: str = "repos", *, cursor: str | None = None, **query: Any
-              ) -> Iterator[GitHubPage]:
+    def pages(
+        self, kind: str = "repos", *, cursor: str | None = None, **query: Any
+    ) -> Iterator[GitHubPage]:
         """Yield the pages of an owner's public repositories (``kind`` must be ``repos``).
 
         ``query``: ``owner`` (required), ``owner_kind`` (``orgs``, or ``users`` when the
@@ -330,39 +368,54 @@ class GitHubClient:
                     owner_kind = "users"
                     url = self.first_url(owner, owner_kind)
                     continue
-                raise OwnerNotFoundError(
-                    f"GitHub has no organisation or user {owner!r} (HTTP 404)")
+                raise OwnerNotFoundError(f"GitHub has no organisation or user {owner!r} (HTTP 404)")
             first = False
             if answer.status == 304:
                 if stored is None:  # a 304 to a request without a validator is nonsense
-                    raise SourceError(f"GitHub answered 304 without a stored copy of "
-                                      f"{_path(url)}")
+                    raise SourceError(f"GitHub answered 304 without a stored copy of {_path(url)}")
                 items, junk = _split(stored.items)
-                page = GitHubPage(items=items, cursor=url, next_cursor=stored.next_url,
-                                  requests=self.requests - before, junk=junk, url=url,
-                                  etag=answer.etag or stored.etag, not_modified=True,
-                                  owner=owner, owner_kind=owner_kind)
+                page = GitHubPage(
+                    items=items,
+                    cursor=url,
+                    next_cursor=stored.next_url,
+                    requests=self.requests - before,
+                    junk=junk,
+                    url=url,
+                    etag=answer.etag or stored.etag,
+                    not_modified=True,
+                    owner=owner,
+                    owner_kind=owner_kind,
+                )
             else:
                 if not isinstance(answer.body, list):
                     raise SourceError(
                         f"GitHub sent a malformed page (not a list of repositories) for "
-                        f"{_path(url)}")
+                        f"{_path(url)}"
+                    )
                 items, junk = _split(answer.body)
                 next_url = answer.next_url if answer.body else None
                 if next_url is not None and not _same_server(next_url, self.endpoint):
-                    raise SourceError(f"GitHub's next-page link leaves {self.endpoint}: "
-                                      f"{next_url[:100]!r}")
-                page = GitHubPage(items=items, cursor=url, next_cursor=next_url,
-                                  requests=self.requests - before, junk=junk, url=url,
-                                  etag=answer.etag, owner=owner, owner_kind=owner_kind)
+                    raise SourceError(
+                        f"GitHub's next-page link leaves {self.endpoint}: {next_url[:100]!r}"
+                    )
+                page = GitHubPage(
+                    items=items,
+                    cursor=url,
+                    next_cursor=next_url,
+                    requests=self.requests - before,
+                    junk=junk,
+                    url=url,
+                    etag=answer.etag,
+                    owner=owner,
+                    owner_kind=owner_kind,
+                )
             yield page
             before = self.requests
             url = page.next_cursor
 
 
 def _split(body: list[Any]) -> tuple[list[dict[str, Any]], list[Any]]:
-    return ([r for r in body if isinstance(r, dict)],
-            [r for r in body if not isinstance(r, dict)])
+    return ([r for r in body if isinstance(r, dict)], [r for r in body if not isinstance(r, dict)])
 
 
 def slim(raw: Any) -> Any:
@@ -548,7 +601,8 @@ def parse_repo(raw: Any) -> RepoRecord:
         id=rid,
         full_name=name,
         owner=login,
-        url=url if isinstance(url, str) and url.startswith("https://")
+        url=url
+        if isinstance(url, str) and url.startswith("https://")
         else f"https://github.com/{name}",
         description=_text(raw.get("description"), 500),
         fork=flags["fork"],
@@ -567,8 +621,15 @@ def parse_repo(raw: Any) -> RepoRecord:
 
 def repo_detail(r: RepoRecord) -> str:
     """The JSON kept in ``artifacts.detail`` for a repository."""
-    return json.dumps({
-        "full_name": r.full_name, "description": r.description, "language": r.language,
-        "fork": r.fork, "archived": r.archived, "open_issues": r.open_issues,
-        "topics": list(r.topics),
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "full_name": r.full_name,
+            "description": r.description,
+            "language": r.language,
+            "fork": r.fork,
+            "archived": r.archived,
+            "open_issues": r.open_issues,
+            "topics": list(r.topics),
+        },
+        ensure_ascii=False,
+    )

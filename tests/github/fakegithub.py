@@ -141,6 +141,9 @@ class FakeGitHub:
     faults: dict[int, Fault] = field(default_factory=dict)
     on_request: Callable[[int, str], None] | None = None
     log: list[tuple[int, str, bool]] = field(default_factory=list)
+    #: the fake's clock (a benchmark passes a virtual one): the hour's window rolls over
+    #: when it passes ``reset_at``
+    clock: Callable[[], float] = time.time
     used: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -217,6 +220,9 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     )
                     return
                 authorised = True
+            if gh.clock() >= gh.reset_at:  # a new window
+                gh.used.clear()
+                gh.reset_at = int(gh.clock()) + 3600
             who = "token" if authorised else "anonymous"
             limit = gh.token_limit if authorised else gh.anonymous_limit
             if gh.used.get(who, 0) >= limit:

@@ -184,3 +184,43 @@ def test_claim_supported_then_contradicted(cstore: Store) -> None:
     cstore.con.execute("DELETE FROM attributions WHERE artifact_id = 'github:repo:4'")
     r = _verdicts(cstore)
     assert r.verdict == SUPPORTED
+
+
+def test_releases_linked_to_their_repository(cstore: Store) -> None:
+    now = datetime(2026, 1, 1)
+    cstore.upsert(
+        "artifacts",
+        [
+            {
+                "artifact_id": f"registry:release:{i}",
+                "source": "registry",
+                "kind": "release",
+                "source_id": str(i),
+                "title": f"rel {i}",
+                "created": datetime(2025, 1, 1),
+                "url": url,
+                "first_seen": now,
+                "last_seen": now,
+            }
+            for i, url in (
+                (1, "https://github.com/Qwen/r7/tree/main"),
+                (2, "https://github.com/deepseek/R6"),
+                (3, "https://example.org/qwen/r7"),
+            )
+        ],
+        ["artifact_id"],
+    )
+    cstore.insert(
+        "attributions",
+        [
+            {
+                "artifact_id": f"registry:release:{i}",
+                "org_id": org,
+                "country": c,
+                "weight": 1.0,
+                "method": "registry",
+            }
+            for i, org, c in ((1, "qwen", "CN"), (2, "deepseek", "CN"), (3, "qwen", "CN"))
+        ],
+    )
+    assert _table(cstore, "code_linked_releases") == {("2025", "CN"): 2}

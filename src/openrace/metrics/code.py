@@ -264,3 +264,47 @@ def code_star_share(t: Tables, q: Query) -> Any:
 def code_licenses(t: Tables, q: Query) -> Any:
     """Repositories per (period of creation, group, licence class)."""
     return tidy(_count_created(repo_units(t, q), q, ("license_class",)), q, ("license_class",))
+
+
+_GITHUB_REPO_URL = r"^https?://(?:www\.)?github\.com/([^/#?]+/[^/#?]+)"
+
+
+def linked_releases(t: Tables) -> Any:
+    """The registry releases whose source link names a harvested GitHub repository
+    (``https://github.com/owner/name...``), one row per release (``artifact_id``)."""
+    a = t.table("artifacts")
+    rel = a.filter((a.kind == "release") & a.url.notnull())
+    rel = rel.select("artifact_id", repo=rel.url.re_extract(_GITHUB_REPO_URL, 1).lower())
+    repos = a.filter((a.source == SOURCE) & (a.kind == "repo"))
+    repos = repos.select(repo=repos.title.lower()).distinct()
+    return rel.join(repos, "repo").select("artifact_id").distinct()
+
+
+def _has_linked(t: Tables) -> Any:
+    return linked_releases(t).count()
+
+
+@metric(
+    name="code_linked_releases",
+    title="Notable releases whose code repository was harvested",
+    description="Notable releases of the registry whose source link is a GitHub repository "
+    "openrace harvested, per period of release, by the releasing organisations.",
+    unit="releases",
+    source="github",
+    by=_BY,
+    periods=("year", "quarter", "none"),
+    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
+    presence=_has_linked,
+    update_command=_UPDATE,
+    caveats=(
+        "Only releases whose registry source link is the repository itself "
+        "(https://github.com/owner/name); most releases link a paper, a model card or "
+        "a blog post instead, so this counts a small, biased subset.",
+    ),
+)
+def code_linked_releases(t: Tables, q: Query) -> Any:
+    """Linked releases per (period of release, group)."""
+    from openrace.metrics.releases import count_units, release_units
+
+    u = release_units(t, q).semi_join(linked_releases(t), "artifact_id")
+    return tidy(count_units(u, q), q)

@@ -91,6 +91,16 @@ def build(ctx: ReportContext) -> Section:
     prose = _new_repos(ctx, section, coverage)
     prose += _stars(ctx, section, coverage, when)
     prose += _licences(ctx, section, coverage)
+    if ctx.has_data("code_linked_releases"):
+        linked = ctx.metric("code_linked_releases", by="country", period="none")
+        counts = ", ".join(
+            f"{charts.country_name(r['group'])} {fmt_int(r['value'])}"
+            for r in sorted(linked.to_pylist(), key=lambda r: -r["value"])
+        )
+        prose.append(
+            "Notable releases of the registry whose source link is a harvested "
+            f"repository, by country: {counts}."
+        )
     section.tables.append(_top_repos(ctx))
     section.prose = prose
     return section

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openrace.errors import (
     AuthenticationError,
@@ -265,3 +267,51 @@ def test_slim_keeps_only_used_fields() -> None:
     s = slim(make_repo(1, "a/b", "2024-01-01T00:00:00Z"))
     assert "node_id" not in s and set(s["license"]) == {"key", "name", "spdx_id"}
     assert parse_repo(s).id == 1
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "full_name",
+                "fork",
+                "archived",
+                "created_at",
+                "pushed_at",
+                "stargazers_count",
+                "forks_count",
+                "open_issues_count",
+                "license",
+                "topics",
+                "owner",
+                "language",
+                "private",
+                "html_url",
+            ]
+        ),
+        _json,
+    )
+)
+def test_parse_repo_raises_only_bad_record(patch: dict) -> None:
+    raw = {**make_repo(1, "a/b", "2024-01-01T00:00:00Z"), **patch}
+    try:
+        r = parse_repo(raw)
+    except BadRecord:
+        return
+    assert r.id > 0 and r.full_name.count("/") == 1 and r.stars >= 0
+    assert parse_repo(slim(raw)) == r  # what a 304 replays parses the same

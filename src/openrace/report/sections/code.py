@@ -286,10 +286,17 @@ def _licences(ctx: ReportContext, section: Section, coverage: str) -> list[str]:
             country_field="country",
         )
     )
+    by_class: dict[str, float] = {}
+    for r in lic.to_pylist():
+        by_class[r["license_class"]] = by_class.get(r["license_class"], 0.0) + r["value"]
+    parts = [
+        f"{fmt_pct(v / total)} {k}"
+        for k, v in sorted(by_class.items(), key=lambda kv: -kv[1])
+        if total
+    ]
     return [
-        f"{fmt_pct(osi / total if total else None)} of the repositories carry an "
-        "OSI-approved licence; the rest have none GitHub could identify, or a "
-        "non-commercial one."
+        f"Licence classes of all {fmt_int(total)} repositories: {', '.join(parts)} "
+        "(unknown: no licence, or one GitHub could not identify)."
     ]
 
 

@@ -141,6 +141,8 @@ class FakeGitHub:
     faults: dict[int, Fault] = field(default_factory=dict)
     on_request: Callable[[int, str], None] | None = None
     log: list[tuple[int, str, bool]] = field(default_factory=list)
+    #: whether a 304 repeats the page's ``link`` header (GitHub's documentation does not say)
+    link_on_304: bool = True
     #: the fake's clock (a benchmark passes a virtual one): the hour's window rolls over
     #: when it passes ``reset_at``
     clock: Callable[[], float] = time.time
@@ -277,6 +279,8 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 # a 304 is free when authorised (docs: best practices, conditional requests)
                 if not authorised:
                     gh.used[who] = gh.used.get(who, 0) + 1
+                if not gh.link_on_304:
+                    headers.pop("link", None)
                 self._answer(n, 304, b"", {**headers, **self._rate_headers(who, limit)}, authorised)
                 return
             gh.used[who] = gh.used.get(who, 0) + 1

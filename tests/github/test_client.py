@@ -315,3 +315,25 @@ def test_parse_repo_raises_only_bad_record(patch: dict) -> None:
         return
     assert r.id > 0 and r.full_name.count("/") == 1 and r.stars >= 0
     assert parse_repo(slim(raw)) == r  # what a 304 replays parses the same
+
+
+@pytest.mark.parametrize("link_on_304", [True, False])
+def test_a_new_page_behind_an_unchanged_full_last_page_is_found(
+    client: GitHubClient, gh: FakeGitHub, link_on_304: bool
+) -> None:
+    gh.link_on_304 = link_on_304
+    gh.orgs["facebookresearch"] = gh.orgs["facebookresearch"][:10]  # two full pages
+    pages = list(client.pages("repos", owner="facebookresearch"))
+    assert [len(p.items) for p in pages] == [5, 5] and pages[-1].next_cursor is None
+    stored = {
+        p.url: CachedPage(p.etag or "", [slim(x) for x in p.items], p.next_cursor) for p in pages
+    }
+    gh.orgs["facebookresearch"].append(
+        make_repo(5555, "facebookresearch/new", "2026-01-01T00:00:00Z")
+    )
+    gh.log.clear()
+    again = list(client.pages("repos", owner="facebookresearch", cache=stored.get))
+    assert [len(p.items) for p in again] == [5, 5, 1]
+    assert [p.not_modified for p in again] == [True, link_on_304, False]
+    # without a link header on the 304, the full last page is asked for again, in full
+    assert [s for s, _, _ in gh.log] == ([304, 304, 200] if link_on_304 else [304, 304, 200, 200])

@@ -119,6 +119,8 @@ class _Answer:
     body: Any = None
     etag: str | None = None
     next_url: str | None = None
+    #: the answer carried a ``link`` header (a 304 may or may not repeat it)
+    has_link: bool = False
 
 
 @dataclass
@@ -290,6 +292,7 @@ class GitHubClient:
                     304,
                     etag=r.headers.get("etag") or etag,
                     next_url=_next_link(r.headers.get("link")),
+                    has_link="link" in r.headers,
                 )
             if status == 404:
                 return _Answer(404)
@@ -327,6 +330,11 @@ class GitHubClient:
             what = "secondary rate limit" if is_secondary and not spent else "rate limit"
             raise self._spent(f"{what} is spent (HTTP {r.status_code})", delay)
         return delay
+
+    def _check_next(self, next_url: str | None) -> None:
+        """Refuse a next-page link to another server (the token goes with every request)."""
+        if next_url is not None and not _same_server(next_url, self.endpoint):
+            raise SourceError(f"GitHub's next-page link leaves {self.endpoint}: {next_url[:100]!r}")
 
     # -- listings --------------------------------------------------------------------------
 
@@ -373,11 +381,22 @@ class GitHubClient:
             if answer.status == 304:
                 if stored is None:  # a 304 to a request without a validator is nonsense
                     raise SourceError(f"GitHub answered 304 without a stored copy of {_path(url)}")
+                if (
+                    not answer.has_link
+                    and stored.next_url is None
+                    and len(stored.items) >= self.per_page
+                ):
+                    # an unchanged full last page: a new page may have appeared behind it,
+                    # which only the link header of a full answer tells (contract 3.4)
+                    cache = _forget(cache, url)
+                    continue
+                next_url = answer.next_url if answer.has_link else stored.next_url
+                self._check_next(next_url)
                 items, junk = _split(stored.items)
                 page = GitHubPage(
                     items=items,
                     cursor=url,
-                    next_cursor=stored.next_url,
+                    next_cursor=next_url,
                     requests=self.requests - before,
                     junk=junk,
                     url=url,
@@ -394,10 +413,7 @@ class GitHubClient:
                     )
                 items, junk = _split(answer.body)
                 next_url = answer.next_url if answer.body else None
-                if next_url is not None and not _same_server(next_url, self.endpoint):
-                    raise SourceError(
-                        f"GitHub's next-page link leaves {self.endpoint}: {next_url[:100]!r}"
-                    )
+                self._check_next(next_url)
                 page = GitHubPage(
                     items=items,
                     cursor=url,
@@ -412,6 +428,13 @@ class GitHubClient:
             yield page
             before = self.requests
             url = page.next_cursor
+
+
+def _forget(
+    cache: Callable[[str], CachedPage | None], url: str
+) -> Callable[[str], CachedPage | None]:
+    """``cache`` without its copy of ``url`` (to ask for that page unconditionally)."""
+    return lambda u: None if u == url else cache(u)
 
 
 def _split(body: list[Any]) -> tuple[list[dict[str, Any]], list[Any]]:

@@ -224,3 +224,16 @@ def test_releases_linked_to_their_repository(cstore: Store) -> None:
         ],
     )
     assert _table(cstore, "code_linked_releases") == {("2025", "CN"): 2}
+
+
+def test_code_languages(cstore: Store) -> None:
+    cstore.con.execute(
+        "UPDATE artifacts SET tags = list_append(tags, 'language:Python') "
+        "WHERE artifact_id IN ('github:repo:1', 'github:repo:6')"
+    )
+    cstore.con.execute(
+        "UPDATE artifacts SET tags = ['language:C++'] WHERE artifact_id = 'github:repo:7'"
+    )
+    langs = _table(cstore, "code_languages", period="none")
+    assert langs[("CN", "Python")] == 1 and langs[("CN", "C++")] == 1
+    assert langs[("US", "Python")] == 1 and langs[("US", "none")] == 5  # msra, half of 10

@@ -20,6 +20,7 @@ CHARTS = (
     "code-stars-by-year",
     "code-star-share",
     "code-licences",
+    "code-languages",
 )
 
 

@@ -308,3 +308,43 @@ def code_linked_releases(t: Tables, q: Query) -> Any:
 
     u = release_units(t, q).semi_join(linked_releases(t), "artifact_id")
     return tidy(count_units(u, q), q)
+
+
+def _languages(t: Tables) -> Any:
+    """Each repository's main language (from its ``language:*`` tag; ``none`` without)."""
+    a = t.table("artifacts")
+    a = a.filter((a.source == SOURCE) & (a.kind == "repo"))
+    tags = a.select("artifact_id", tag=a.tags.unnest())
+    lang = tags.filter(tags.tag.startswith("language:"))
+    lang = lang.group_by("artifact_id").aggregate(language=lang.tag.substr(9).min())
+    return (
+        a.select("artifact_id")
+        .left_join(lang, "artifact_id")
+        .select("artifact_id", language=ibis._.language.coalesce("none"))
+    )
+
+
+@metric(
+    name="code_languages",
+    title="Main languages of open repositories",
+    description="Public GitHub repositories of the registry's organisations per period of "
+    "creation and main language (GitHub's linguist guess from the repository's files).",
+    unit="repositories",
+    source="github",
+    by=_BY,
+    periods=_CREATED,
+    options=_REPO_OPTIONS,
+    dims=("language",),
+    presence=_has_repos,
+    update_command=_UPDATE,
+    caveats=(
+        *_CAVEATS,
+        "The main language is the one with the most bytes of code: a model release "
+        "repository of notebooks counts as Jupyter Notebook; `none` is a repository "
+        "GitHub found no code in.",
+    ),
+)
+def code_languages(t: Tables, q: Query) -> Any:
+    """Repositories per (period of creation, group, main language)."""
+    u = repo_units(t, q).join(_languages(t), "artifact_id")
+    return tidy(_count_created(u, q, ("language",)), q, ("language",))

@@ -91,6 +91,7 @@ def build(ctx: ReportContext) -> Section:
     prose = _new_repos(ctx, section, coverage)
     prose += _stars(ctx, section, coverage, when)
     prose += _licences(ctx, section, coverage)
+    prose += _languages(ctx, section, coverage)
     if ctx.has_data("code_linked_releases"):
         linked = ctx.metric("code_linked_releases", by="country", period="none")
         counts = ", ".join(
@@ -298,6 +299,53 @@ def _licences(ctx: ReportContext, section: Section, coverage: str) -> list[str]:
         f"Licence classes of all {fmt_int(total)} repositories: {', '.join(parts)} "
         "(unknown: no licence, or one GitHub could not identify)."
     ]
+
+
+def _languages(ctx: ReportContext, section: Section, coverage: str) -> list[str]:
+    langs = ctx.metric("code_languages", by="country", period="none")
+    rows = langs.to_pylist()
+    top = [c for c in top_countries(langs) if c != UNATTRIBUTED]
+    totals: dict[str, float] = {}
+    for r in rows:
+        totals[r["language"]] = totals.get(r["language"], 0.0) + r["value"]
+    keep = sorted(totals, key=lambda k: (-totals[k], k))[:8]
+    data = pa.Table.from_pylist(
+        [
+            {
+                "country": r["group"],
+                "label": charts.country_name(r["group"]),
+                "language": r["language"] if r["language"] in keep else "other",
+                "value": r["value"],
+            }
+            for r in rows
+            if r["group"] in top
+        ]
+    )
+    definition = ctx.definition("code_languages")
+    section.charts.append(
+        Chart(
+            name="code-languages",
+            title="Main languages of the open repositories, by country",
+            spec=charts.stacked_bars(
+                data,
+                x="label",
+                colour="language",
+                colour_title="Language",
+                y_title="Share of repositories",
+                x_title="Country",
+                normalize=True,
+            ),
+            data=data,
+            definition=definition["description"],
+            coverage=coverage,
+            caveats=list(definition["caveats"]),
+            alt_text="Bars, one per country, split by the main language of its "
+            f"organisations' repositories; the most common overall: {', '.join(keep[:3])}.",
+            metric="code_languages",
+            country_field="country",
+        )
+    )
+    return [f"The most common main languages: {', '.join(keep[:5])}."] if keep else []
 
 
 def _top_repos(ctx: ReportContext) -> Table:

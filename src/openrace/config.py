@@ -33,6 +33,7 @@ class Settings:
     openalex_api_key: str | None = field(default=None, repr=False)
     openalex_email: str | None = None
     github_token: str | None = field(default=None, repr=False)
+    github_endpoint: str = "https://api.github.com"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             openalex_api_key=e.get("OPENALEX_API_KEY") or None,
             openalex_email=e.get("OPENALEX_EMAIL") or None,
             github_token=e.get("GITHUB_TOKEN") or None,
+            github_endpoint=(e.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
         )
 
     def secrets(self) -> list[str]:

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = (
     "organizations",
@@ -176,6 +176,18 @@ MIGRATIONS: list[list[str]] = [
         """INSERT INTO lineage_v2 SELECT child_id, parent_id, relation FROM lineage""",
         """DROP TABLE lineage""",
         """ALTER TABLE lineage_v2 RENAME TO lineage""",
+    ],
+    # 2 -> 3: the stored copies of listing pages that a conditional request revalidates
+    [
+        """CREATE TABLE http_cache (
+            source VARCHAR NOT NULL,           -- github
+            url VARCHAR NOT NULL,              -- the page's URL (no credentials)
+            etag VARCHAR NOT NULL,
+            body VARCHAR NOT NULL,             -- JSON: the records openrace keeps
+            next_url VARCHAR,
+            fetched_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (source, url)
+        )""",
     ],
 ]
 
@@ -488,6 +500,33 @@ class Store:
             "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
             [run_id, source, record_key, reason, text, utcnow()],
         )
+
+    # -- conditional requests --------------------------------------------------------------
+
+    def cached_page(self, source: str, url: str) -> dict[str, Any] | None:
+        """The stored copy of a listing page (``etag``, ``items``, ``next_url``), or None.
+        (``http_cache`` is plumbing of the harvest, not data: it is not among
+        :data:`TABLES`, so it is neither exported nor read by metrics.)"""
+        rows = self.con.execute(
+            "SELECT etag, body, next_url FROM http_cache WHERE source = ? AND url = ?",
+            [source, url]).fetchall()
+        if not rows:
+            return None
+        etag, body, next_url = rows[0]
+        try:
+            items = json.loads(body)
+        except ValueError:
+            return None
+        return {"etag": etag, "items": items, "next_url": next_url}
+
+    def save_page(self, source: str, url: str, etag: str, items: Any,
+                  next_url: str | None) -> None:
+        """Keep a listing page's ETag, records and next page (call inside the page's
+        transaction, so that the copy and the data it produced commit together)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?, ?, ?, ?)",
+            [source, url, etag, json.dumps(items, default=str, ensure_ascii=False), next_url,
+             utcnow()])
 
     # -- harvest runs ----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The ``openrace update`` command group: one subcommand per source (``hf``, ``openalex``).
+"""The ``openrace update`` command group: one subcommand per source (``hf``,
+``openalex``, ``github``).
 
 Each source's CLI module imports :data:`update_app` and adds its subcommand.
 """

@@ -33,6 +33,10 @@ class Settings:
     openalex_api_key: str | None = field(default=None, repr=False)
     openalex_email: str | None = None
     github_token: str | None = field(default=None, repr=False)
+    #: Epoch AI's benchmark bundle (a zip of CSVs)
+    epoch_benchmarks_url: str = "https://epoch.ai/data/benchmark_data.zip"
+    #: the Hub serving the Arena leaderboard dataset (lmarena-ai/leaderboard-dataset)
+    arena_endpoint: str = "https://huggingface.co"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -47,6 +51,10 @@ class Settings:
             openalex_api_key=e.get("OPENALEX_API_KEY") or None,
             openalex_email=e.get("OPENALEX_EMAIL") or None,
             github_token=e.get("GITHUB_TOKEN") or None,
+            epoch_benchmarks_url=e.get(
+                "EPOCH_BENCHMARKS_URL", "https://epoch.ai/data/benchmark_data.zip"
+            ).strip(),
+            arena_endpoint=e.get("ARENA_ENDPOINT", "https://huggingface.co").rstrip("/"),
         )
 
     def secrets(self) -> list[str]:

@@ -32,6 +32,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "openrace.metrics.openness",
     "openrace.metrics.hub",
     "openrace.metrics.research",
+    "openrace.metrics.capability",
 )
 
 

@@ -44,6 +44,7 @@ SECTION_ORDER: tuple[str, ...] = (
     "adoption",
     "diffusion",
     "research",
+    "capability",
     "methodology",
     "provenance",
 )
@@ -55,6 +56,7 @@ PLANNED: Mapping[str, tuple[str, str]] = {
     "adoption": ("Adoption", "openrace update hf"),
     "diffusion": ("Diffusion", "openrace update hf"),
     "research": ("Research", "openrace update openalex"),
+    "capability": ("Capability", "openrace update benchmarks"),
     "methodology": ("Methodology", "openrace report"),
     "provenance": ("Provenance", "openrace report"),
 }

@@ -98,18 +98,38 @@ def test_country_groups_hong_kong_with_china(crafted: Store) -> None:
 
 
 def test_frontier_step_line_and_gap(crafted: Store) -> None:
-    f = CAT.evaluate("frontier", crafted, by="access", period="quarter")
+    f = CAT.evaluate("frontier", crafted, by="access", period="month")
     closed = rows(f, group="closed", benchmark="bench_a")
-    assert closed == {("2023Q1",): 0.5, ("2023Q2",): 0.5, ("2023Q3",): 0.7, ("2024Q2",): 0.7}
+    assert closed == {
+        ("2023-01",): 0.5,
+        ("2023-02",): 0.5,
+        ("2023-03",): 0.5,
+        ("2023-04",): 0.5,
+        ("2023-07",): 0.7,
+        ("2024-06",): 0.7,
+    }
     opened = rows(f, group="open", benchmark="bench_a")
-    assert opened == {("2023Q1",): 0.45, ("2023Q2",): 0.5, ("2023Q3",): 0.5, ("2024Q2",): 0.69}
-    g = CAT.evaluate("capability_gap", crafted, by="access", period="quarter")
+    # from the group's first result on; the later, lower results do not lower it
+    assert opened == {
+        ("2023-02",): 0.45,
+        ("2023-03",): 0.45,
+        ("2023-04",): 0.5,
+        ("2023-07",): 0.5,
+        ("2024-06",): 0.69,
+    }
+    g = CAT.evaluate("capability_gap", crafted, by="access", period="month")
     gap = rows(g, group="open", benchmark="bench_a")
-    assert gap[("2023Q3",)] == pytest.approx(0.2) and gap[("2023Q2",)] == pytest.approx(0.0)
-    pct = CAT.evaluate("capability_gap", crafted, by="access", period="quarter", unit="percent")
-    assert rows(pct, group="open", benchmark="bench_a")[("2023Q3",)] == pytest.approx(
+    assert gap[("2023-07",)] == pytest.approx(0.2) and gap[("2023-04",)] == pytest.approx(0.0)
+    pct = CAT.evaluate("capability_gap", crafted, by="access", period="month", unit="percent")
+    assert rows(pct, group="open", benchmark="bench_a")[("2023-07",)] == pytest.approx(
         100 * 0.2 / 0.7
     )
+    yearly = rows(
+        CAT.evaluate("frontier", crafted, by="access", period="year"),
+        group="open",
+        benchmark="bench_a",
+    )
+    assert yearly == {("2023",): 0.5, ("2024",): 0.69}
 
 
 def test_evaluation_date_and_benchmark_choice(crafted: Store) -> None:

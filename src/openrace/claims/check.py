@@ -408,9 +408,11 @@ def _value(claim: Claim, d: Definition, data: _Data) -> tuple[str, str, dict[str
         span = f"at most {_fmt(d.high)}"
     else:
         span = f"at least {_fmt(d.low or 0.0)}"
+    # a metric's ``unit`` option (e.g. points or percent) names the unit of its values
+    unit = "%" if d.options.get("unit") == "percent" else d.options.get("unit", data.unit)
     return (
         SUPPORTED if ok else CONTRADICTED,
-        f"{claim.a} {data.fmt(v)} {data.unit} in {at} (claimed: {span})",
+        f"{claim.a} {data.fmt(v)} {unit} in {at} (claimed: {span})",
         {"period": at, claim.a: v, "low": d.low, "high": d.high},
     )
 

@@ -118,7 +118,7 @@ UNIT = Option(
 )
 
 _BY = ("access", "country", "org")
-_PERIODS = ("month", "quarter", "year")
+_PERIODS = ("month", "year")
 _COMMON = (DATE, BENCHMARKS, SATURATED, COUNTRY_RULE)
 _UPDATE = "openrace update benchmarks"
 CAVEATS = (
@@ -330,18 +330,12 @@ def _summary(lv: Any, keys: Sequence[str]) -> Any:
         levels=lv.count().cast("float64"),
         caught=lv.lag.count().cast("float64"),
     )
-    parts = [
-        s.select(*keys, stat=ibis.literal(name), value=s[name].cast("float64"))
-        for name in ("median", "min", "max", "levels", "caught")
-    ]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.union(p)
-    return out
+    return s.pivot_longer(list(_STATS), names_to="stat", values_to="value")
 
 
+_STATS = ("median", "min", "max", "levels", "caught")
 _LAG_OPTIONS = (*_COMMON, TOLERANCE, UNCAUGHT)
-_LAG_PERIODS = ("none", "year", "quarter")
+_LAG_PERIODS = ("none", "year")
 
 
 @metric(
@@ -398,7 +392,7 @@ def _lag_pooled(t: Tables, q: Query) -> Any:
     unit="months",
     source="benchmarks",
     by=_BY,
-    periods=_LAG_PERIODS,
+    periods=("none",),
     options=_LAG_OPTIONS,
     dims=("benchmark", "model"),
     presence=_has_results,

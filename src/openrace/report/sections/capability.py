@@ -176,7 +176,7 @@ def _frontier_chart(
         .resolve_scale(y="independent")
     )
     m = ctx.definition("frontier")
-    n_models = _count_models(ctx, by)
+    n_all = len({r["benchmark"] for r in frontier.to_pylist()})
     return Chart(
         name=f"capability-frontier-{by}",
         title=f"Capability frontier per benchmark: {title}",
@@ -184,21 +184,13 @@ def _frontier_chart(
         data=data,
         definition=m["description"],
         coverage=f"The {len(benches)} benchmarks with most results where both groups have "
-        f"one; {fmt_int(n_models)} evaluated models in these groups; dates are release dates.",
+        f"one, of {n_all} benchmarks with results in these groups; dates are release dates.",
         caveats=list(m["caveats"]),
         alt_text=_frontier_alt(rows, benches),
         metric="frontier",
         period_field=None,
         columns=["period", "benchmark", "label", "value"],
     )
-
-
-def _count_models(ctx: ReportContext, by: str) -> float:
-    total = 0.0
-    for r in ctx.metric("capability_lag_pooled", by=by).to_pylist():
-        if r["stat"] == "levels":
-            total += r["value"] or 0.0
-    return total
 
 
 def _frontier_alt(rows: list[dict[str, Any]], benches: list[str]) -> str:

@@ -61,3 +61,14 @@ def test_report_with_harvested_benchmarks(
     assert "Capability frontier per benchmark" in body
     assert (tmp_path / "data" / "capability-lags.csv").exists()
     assert "mystery-model-7b" in (tmp_path / "data" / "capability-models.csv").read_text()
+
+
+def test_hostile_model_names_are_escaped(tmp_path: Path) -> None:
+    hostile = '<img src=x onerror="alert(1)">'
+    rows = [*ACCESS_ROWS, (hostile, "bench_a", 0.8, ACCESS_ROWS[0][3], "open-weights", "open-cn")]
+    with Store(":memory:") as s:
+        add_results(s, rows)
+        result = build_report(s, tmp_path)
+    html = result.index.read_text("utf-8")
+    assert hostile not in html
+    assert "&lt;img src=x" in html or "\\u003cimg" in html

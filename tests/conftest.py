@@ -27,6 +27,8 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: never the Hub
     monkeypatch.setenv("OPENALEX_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EPOCH_BENCHMARKS_URL", "http://127.0.0.1:9/data/benchmark_data.zip")
+    monkeypatch.setenv("ARENA_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "0"))
 
 

@@ -34,6 +34,10 @@ class Settings:
     openalex_email: str | None = None
     github_token: str | None = field(default=None, repr=False)
     github_endpoint: str = "https://api.github.com"
+    #: Epoch AI's benchmark bundle (a zip of CSVs)
+    epoch_benchmarks_url: str = "https://epoch.ai/data/benchmark_data.zip"
+    #: the Hub serving the Arena leaderboard dataset (lmarena-ai/leaderboard-dataset)
+    arena_endpoint: str = "https://huggingface.co"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +53,10 @@ class Settings:
             openalex_email=e.get("OPENALEX_EMAIL") or None,
             github_token=e.get("GITHUB_TOKEN") or None,
             github_endpoint=(e.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
+            epoch_benchmarks_url=e.get(
+                "EPOCH_BENCHMARKS_URL", "https://epoch.ai/data/benchmark_data.zip"
+            ).strip(),
+            arena_endpoint=e.get("ARENA_ENDPOINT", "https://huggingface.co").rstrip("/"),
         )
 
     def secrets(self) -> list[str]:

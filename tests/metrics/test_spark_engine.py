@@ -11,6 +11,7 @@ from openrace.claims import check_claims
 from openrace.metrics.catalogue import load_catalogue
 from openrace.metrics.engine import SparkTables, export_parquet
 from openrace.store import Store
+from tests.capability.capdata import ACCESS_ROWS, add_results
 from tests.metrics.minidata import add_hub_and_papers, build_store
 
 pytestmark = pytest.mark.spark
@@ -21,6 +22,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory, spark_session):  # type: ig
     """The hand-built store on DuckDB and the same tables on Spark."""
     s = build_store()
     add_hub_and_papers(s)
+    add_results(s, ACCESS_ROWS)  # the capability metrics' crafted benchmark results
     parquet = export_parquet(s, tmp_path_factory.mktemp("parquet"))
     yield s, SparkTables(Path(parquet), session=spark_session)
     s.close()

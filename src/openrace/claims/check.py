@@ -212,6 +212,8 @@ class ClaimChecker:
             for r in table.to_pylist():
                 if any(v != "*" and str(r.get(k)) != v for k, v in d.where.items()):
                     continue
+                if r["value"] is None and not m.additive:
+                    continue  # a ratio without a value is missing, not zero
                 k2 = (r["period"], r["group"])
                 out[k2] = out.get(k2, 0.0) + (r["value"] or 0.0)
             self._cache[key] = out
@@ -389,7 +391,39 @@ def _share(claim: Claim, d: Definition, data: _Data) -> tuple[str, str, dict[str
     return verdict, text, {"period": at, claim.a: a, "total": total, "share": share}
 
 
-_TESTS = {"compare": _compare, "trend": _trend, "crossover": _crossover, "share": _share}
+def _value(claim: Claim, d: Definition, data: _Data) -> tuple[str, str, dict[str, Any]]:
+    if d.window == "rolling":
+        raise _Insufficient("a value test reads one period; rolling sums do not apply")
+    # "latest" / "previous" are A's own last periods with a value (a lag or a gap of A
+    # exists only where A has one)
+    own = {k: v for k, v in data.values.items() if k[1] == claim.a}
+    at = _at(d, own if own else data.values)
+    v = data.values.get((at, claim.a))
+    if v is None:
+        raise _Insufficient(f"no value for {claim.a} in {at}")
+    ok = (d.low is None or v >= d.low) and (d.high is None or v <= d.high)
+    if d.low is not None and d.high is not None:
+        span = f"between {_fmt(d.low)} and {_fmt(d.high)}"
+    elif d.high is not None:
+        span = f"at most {_fmt(d.high)}"
+    else:
+        span = f"at least {_fmt(d.low or 0.0)}"
+    # a metric's ``unit`` option (e.g. points or percent) names the unit of its values
+    unit = "%" if d.options.get("unit") == "percent" else d.options.get("unit", data.unit)
+    return (
+        SUPPORTED if ok else CONTRADICTED,
+        f"{claim.a} {data.fmt(v)} {unit} in {at} (claimed: {span})",
+        {"period": at, claim.a: v, "low": d.low, "high": d.high},
+    )
+
+
+_TESTS = {
+    "compare": _compare,
+    "trend": _trend,
+    "crossover": _crossover,
+    "share": _share,
+    "value": _value,
+}
 
 
 def check_claims(

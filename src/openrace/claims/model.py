@@ -14,7 +14,11 @@ A claim names a ``test``:
     ahead for ``n`` periods;
 ``share``
     A's share of the total over all groups in period ``at`` is above ``threshold``
-    (``0.5``: "most"); with ``threshold: null`` it must be the largest group instead.
+    (``0.5``: "most"); with ``threshold: null`` it must be the largest group instead;
+``value``
+    A's value in period ``at`` (``latest``: A's own last period with a value) lies between
+    ``low`` and ``high`` (either may be left out),
+    e.g. a lag in months "under six" (``high: 6``) or "about a year" (``low: 9, high: 15``).
 
 Each alternative definition overrides some of the claim's fields (metric, options, where,
 period, at, start, end, window, threshold, ...), e.g. fractional instead of whole counting.
@@ -26,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Test = Literal["compare", "trend", "crossover", "share"]
+Test = Literal["compare", "trend", "crossover", "share", "value"]
 Change = Literal["up", "down"]
 Window = Literal["calendar", "rolling"]
 
@@ -40,7 +44,7 @@ class Definition(BaseModel):
 
     test: Test | None = None
     metric: str | None = None
-    by: Literal["country", "org", "sector"] | None = None
+    by: Literal["country", "org", "sector", "access"] | None = None
     period: Literal["month", "quarter", "year"] | None = None
     options: dict[str, str] = Field(default_factory=dict)
     #: keep only rows whose dimension columns have these values (e.g. access: open)
@@ -55,6 +59,9 @@ class Definition(BaseModel):
     threshold: float | None = Field(default=None, gt=0, lt=1)
     #: calendar periods, or the trailing four quarters ending at the latest quarter with data
     window: Window | None = None
+    #: bounds of a ``value`` test (inclusive)
+    low: float | None = None
+    high: float | None = None
 
     @field_validator("options", "where", mode="before")
     @classmethod
@@ -92,19 +99,21 @@ class Claim(Definition):
     @model_validator(mode="after")
     def _complete(self) -> Claim:
         if self.test is None:
-            raise ValueError("test is required (compare, trend, crossover or share)")
+            raise ValueError("test is required (compare, trend, crossover, share or value)")
         if self.metric is None:
             raise ValueError("metric is required")
         if self.test in ("compare", "trend", "crossover") and not self.b:
             raise ValueError(f"a {self.test} claim needs b (the group A is compared with)")
         for alt in [self, *self.alternatives]:
             d = resolve(self, alt)
-            if d.test in ("compare", "share") and not d.at:
+            if d.test in ("compare", "share", "value") and not d.at:
                 raise ValueError(f"{_where(alt)}a {d.test} test needs at (a period or latest)")
             if d.test == "trend" and not (d.start and d.end and d.a_change and d.b_change):
                 raise ValueError(
                     f"{_where(alt)}a trend test needs start, end, a_change and b_change"
                 )
+            if d.test == "value" and d.low is None and d.high is None:
+                raise ValueError(f"{_where(alt)}a value test needs low and/or high")
             if d.test == "crossover" and not d.within:
                 raise ValueError(f"{_where(alt)}a crossover test needs within (e.g. 2025)")
         return self

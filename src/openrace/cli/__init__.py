@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Command groups register themselves on `app` when imported.
+from openrace.cli import capability as _capability  # noqa: E402,F401
 from openrace.cli import code as _code  # noqa: E402,F401
 from openrace.cli import core as _core  # noqa: E402,F401
 from openrace.cli import hub as _hub  # noqa: E402,F401

@@ -97,7 +97,9 @@ def metrics_list(
 def metrics_show(
     name: str = typer.Argument(..., help="Metric name (see `openrace metrics list`)."),
     by: str = typer.Option(
-        None, "--by", help="country, org, sector or none (default: the metric's first grouping)."
+        None,
+        "--by",
+        help="country, org, sector, access or none (default: the metric's first grouping).",
     ),
     period: str = typer.Option(None, "--period", help="month, quarter, year or none."),
     option: list[str] = typer.Option(

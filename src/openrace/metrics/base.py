@@ -41,9 +41,9 @@ import pyarrow as pa
 
 from openrace.errors import UsageError
 
-GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "none")
+GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "access", "none")
 PERIODS: tuple[str, ...] = ("month", "quarter", "year", "none")
-SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github")
+SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github", "benchmarks")
 
 #: The value of ``group`` when a metric is evaluated with ``by="none"``.
 ALL = "all"

@@ -33,6 +33,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "openrace.metrics.hub",
     "openrace.metrics.research",
     "openrace.metrics.code",
+    "openrace.metrics.capability",
 )
 
 

@@ -45,6 +45,7 @@ SECTION_ORDER: tuple[str, ...] = (
     "diffusion",
     "research",
     "code",
+    "capability",
     "methodology",
     "provenance",
 )
@@ -57,6 +58,7 @@ PLANNED: Mapping[str, tuple[str, str]] = {
     "diffusion": ("Diffusion", "openrace update hf"),
     "research": ("Research", "openrace update openalex"),
     "code": ("Code", "openrace update github"),
+    "capability": ("Capability", "openrace update benchmarks"),
     "methodology": ("Methodology", "openrace report"),
     "provenance": ("Provenance", "openrace report"),
 }

@@ -33,6 +33,7 @@ class Settings:
     openalex_api_key: str | None = field(default=None, repr=False)
     openalex_email: str | None = None
     github_token: str | None = field(default=None, repr=False)
+    epoch_endpoint: str = "https://epoch.ai/data"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             openalex_api_key=e.get("OPENALEX_API_KEY") or None,
             openalex_email=e.get("OPENALEX_EMAIL") or None,
             github_token=e.get("GITHUB_TOKEN") or None,
+            epoch_endpoint=e.get("EPOCH_ENDPOINT", "https://epoch.ai/data").rstrip("/"),
         )
 
     def secrets(self) -> list[str]:

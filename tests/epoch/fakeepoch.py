@@ -19,27 +19,64 @@ from http.server import ThreadingHTTPServer
 from tests.fakeserver import JsonHandler
 
 HEADER = [
-    "Model", "Domain", "Task", "Organization", "Authors", "Publication date", "Reference",
-    "Link", "Citations", "Notability criteria", "Notability criteria notes", "Parameters",
-    "Parameters notes", "Training compute (FLOP)", "Training compute notes",
-    "Training dataset size (total)", "Confidence", "Country (of organization)",
-    "Base model", "Model accessibility", "Frontier model", "Training hardware",
-    "Organization categorization", "Open model weights?",
+    "Model",
+    "Domain",
+    "Task",
+    "Organization",
+    "Authors",
+    "Publication date",
+    "Reference",
+    "Link",
+    "Citations",
+    "Notability criteria",
+    "Notability criteria notes",
+    "Parameters",
+    "Parameters notes",
+    "Training compute (FLOP)",
+    "Training compute notes",
+    "Training dataset size (total)",
+    "Confidence",
+    "Country (of organization)",
+    "Base model",
+    "Model accessibility",
+    "Frontier model",
+    "Training hardware",
+    "Organization categorization",
+    "Open model weights?",
 ]
 
 
-def row(model: str, org: str, country: str, date: str, access: str = "API access", *,
-        params: str = "", compute: str = "", notable: str = "SOTA improvement",
-        frontier: str = "", domain: str = "Language") -> list[str]:
+def row(
+    model: str,
+    org: str,
+    country: str,
+    date: str,
+    access: str = "API access",
+    *,
+    params: str = "",
+    compute: str = "",
+    notable: str = "SOTA improvement",
+    frontier: str = "",
+    domain: str = "Language",
+) -> list[str]:
     """One row in the column order of :data:`HEADER`."""
     values = dict.fromkeys(HEADER, "")
-    values.update({
-        "Model": model, "Domain": domain, "Organization": org, "Publication date": date,
-        "Link": f"https://example.org/{model.replace(' ', '-')}", "Notability criteria": notable,
-        "Parameters": params, "Training compute (FLOP)": compute,
-        "Country (of organization)": country, "Model accessibility": access,
-        "Frontier model": frontier, "Confidence": "Confident",
-    })
+    values.update(
+        {
+            "Model": model,
+            "Domain": domain,
+            "Organization": org,
+            "Publication date": date,
+            "Link": f"https://example.org/{model.replace(' ', '-')}",
+            "Notability criteria": notable,
+            "Parameters": params,
+            "Training compute (FLOP)": compute,
+            "Country (of organization)": country,
+            "Model accessibility": access,
+            "Frontier model": frontier,
+            "Confidence": "Confident",
+        }
+    )
     return [values[h] for h in HEADER]
 
 
@@ -56,21 +93,54 @@ def to_csv(rows: list[list[str]], header: list[str] | None = None) -> str:
     return buf.getvalue()
 
 
-US, GB, CN, HK = ("United States of America",
-                  "United Kingdom of Great Britain and Northern Ireland", "China", "Hong Kong")
+US, GB, CN, HK = (
+    "United States of America",
+    "United Kingdom of Great Britain and Northern Ireland",
+    "China",
+    "Hong Kong",
+)
 
 NOTABLE = [
     row("GPT-4", "OpenAI", US, "2023-03-15", compute="2.1e+25", frontier="True"),
-    row("Qwen2.5-72B", "Alibaba", CN, "2024-09-19", "Open weights (restricted use)",
-        params="72700000000", compute="7.8e+24"),
-    row("DeepSeek-V3", "DeepSeek", CN, "2024-12-26", "Open weights (unrestricted)",
-        params="671000000000", compute="3.4e+24", frontier="True"),
-    row("Llama 3.1-405B", "Meta AI", US, "2024-07-23", "Open weights (restricted use)",
-        params="405000000000", compute="3.8e+25", frontier="True"),
-    row("GLM-Joint", "Tsinghua University,Zhipu AI", CN, "2025-06-01",
-        "Open weights (unrestricted)", params="9000000000", compute="5e+22"),
-    row("Duo-Model", "Google DeepMind,Unknown Lab", f"{GB},{US}", "2025-03-10",
-        compute="2e+23"),
+    row(
+        "Qwen2.5-72B",
+        "Alibaba",
+        CN,
+        "2024-09-19",
+        "Open weights (restricted use)",
+        params="72700000000",
+        compute="7.8e+24",
+    ),
+    row(
+        "DeepSeek-V3",
+        "DeepSeek",
+        CN,
+        "2024-12-26",
+        "Open weights (unrestricted)",
+        params="671000000000",
+        compute="3.4e+24",
+        frontier="True",
+    ),
+    row(
+        "Llama 3.1-405B",
+        "Meta AI",
+        US,
+        "2024-07-23",
+        "Open weights (restricted use)",
+        params="405000000000",
+        compute="3.8e+25",
+        frontier="True",
+    ),
+    row(
+        "GLM-Joint",
+        "Tsinghua University,Zhipu AI",
+        CN,
+        "2025-06-01",
+        "Open weights (unrestricted)",
+        params="9000000000",
+        compute="5e+22",
+    ),
+    row("Duo-Model", "Google DeepMind,Unknown Lab", f"{GB},{US}", "2025-03-10", compute="2e+23"),
     row("Mystery-1", "Mystery Lab", "Korea, Republic of", "2025-11", compute="1e+21"),
     row("SenseNova-X", "SenseTime", HK, "2025-08-20", "Open weights (non-commercial)"),
     row("Year-Only", "", "China", "2025", "Unreleased"),
@@ -81,17 +151,21 @@ NOTABLE = [
     row("Bad-Flag", "OpenAI", US, "2025-01-01", frontier="maybe"),
     row("Short-Row", "OpenAI", US, "2025-01-01")[:5],
 ]
-FRONTIER = [r for r in NOTABLE if len(r) == len(HEADER)
-            and r[HEADER.index("Frontier model")] == "True"]
-LARGE_SCALE = [r for r in NOTABLE[:6] if float(r[HEADER.index("Training compute (FLOP)")]
-                                               or 0) >= 1e23]
+FRONTIER = [
+    r for r in NOTABLE if len(r) == len(HEADER) and r[HEADER.index("Frontier model")] == "True"
+]
+LARGE_SCALE = [
+    r for r in NOTABLE[:6] if float(r[HEADER.index("Training compute (FLOP)")] or 0) >= 1e23
+]
 
 
 def default_files() -> dict[str, str]:
     """The three lists openrace reads by default."""
-    return {"notable_ai_models.csv": to_csv(NOTABLE),
-            "frontier_ai_models.csv": to_csv(FRONTIER),
-            "large_scale_ai_models.csv": to_csv(LARGE_SCALE)}
+    return {
+        "notable_ai_models.csv": to_csv(NOTABLE),
+        "frontier_ai_models.csv": to_csv(FRONTIER),
+        "large_scale_ai_models.csv": to_csv(LARGE_SCALE),
+    }
 
 
 @dataclass
@@ -110,7 +184,7 @@ def _handler(state: FakeEpoch) -> type[JsonHandler]:
     class Handler(JsonHandler):
         content_type = "text/csv; charset=utf-8"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             with state.lock:
                 state.paths.append(self.path)
                 n = len(state.paths)
@@ -123,13 +197,14 @@ def _handler(state: FakeEpoch) -> type[JsonHandler]:
             if name is None or name not in state.files:
                 self._send(404, b"Not Found")
                 return
-            self._send(200, state.files[name].encode("utf-8"),
-                       {"Last-Modified": state.last_modified})
+            self._send(
+                200, state.files[name].encode("utf-8"), {"Last-Modified": state.last_modified}
+            )
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self.do_GET()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._send(405, b"Method Not Allowed", {"Allow": "GET, HEAD"})
 
     return Handler

@@ -25,9 +25,12 @@ def _client(endpoint: str) -> EpochClient:
 
 
 def _attrs(store, model: str) -> list[tuple]:
-    return sorted((r["org_id"] or "", r["country"] or "", round(r["weight"], 3))
-                  for r in store.dicts("SELECT * FROM attributions WHERE artifact_id = ?",
-                                       [f"epoch:release:{model}"]))
+    return sorted(
+        (r["org_id"] or "", r["country"] or "", round(r["weight"], 3))
+        for r in store.dicts(
+            "SELECT * FROM attributions WHERE artifact_id = ?", [f"epoch:release:{model}"]
+        )
+    )
 
 
 def test_import_maps_rows_to_registry_organisations(store, epoch_server):
@@ -39,8 +42,10 @@ def test_import_maps_rows_to_registry_organisations(store, epoch_server):
     assert _attrs(store, "GPT-4") == [("openai", "US", 1.0)]
     assert _attrs(store, "Qwen2.5-72B") == [("alibaba", "CN", 1.0)]
     assert _attrs(store, "Llama 3.1-405B") == [("meta", "US", 1.0)]  # alias "Meta AI"
-    assert _attrs(store, "GLM-Joint") == [("tsinghua-university", "CN", 0.5),
-                                          ("zhipu-ai", "CN", 0.5)]
+    assert _attrs(store, "GLM-Joint") == [
+        ("tsinghua-university", "CN", 0.5),
+        ("zhipu-ai", "CN", 0.5),
+    ]
     assert _attrs(store, "SenseNova-X") == [("sensetime", "HK", 1.0)]
     art = store.dicts("SELECT * FROM artifacts WHERE artifact_id = 'epoch:release:DeepSeek-V3'")[0]
     assert art["source"] == "epoch" and art["kind"] == "release"
@@ -71,8 +76,13 @@ def test_malformed_rows_are_quarantined_and_counted(store, epoch_server):
     q = store.dicts("SELECT record_key, reason FROM quarantine WHERE source = 'epoch'")
     assert len(q) == res.rejected == 5
     reasons = " ".join(r["reason"] for r in q)
-    for needle in ("not a date", "Parameters is not a number", "no model name",
-                   "neither true nor false", "fields"):
+    for needle in (
+        "not a date",
+        "Parameters is not a number",
+        "no model name",
+        "neither true nor false",
+        "fields",
+    ):
         assert needle in reasons
     run = store.dicts("SELECT * FROM harvest_runs WHERE source = 'epoch'")[0]
     assert run["status"] == "ok" and run["n_rejected"] == 5 and run["n_stored"] == 9
@@ -97,21 +107,27 @@ def test_second_import_is_idempotent_and_replaces_the_snapshot(store):
         first = store.counts()
         harvest(store, _client(endpoint))
         assert store.counts()["attributions"] == first["attributions"]
-        assert store.sql("SELECT count(*) FROM artifacts WHERE source = 'epoch'"
-                         ).to_pylist()[0]["count_star()"] == 9
-        st.files["notable_ai_models.csv"] = to_csv([row("GPT-4", "OpenAI",
-                                                        "United States", "2023-03-15")])
+        assert (
+            store.sql("SELECT count(*) FROM artifacts WHERE source = 'epoch'").to_pylist()[0][
+                "count_star()"
+            ]
+            == 9
+        )
+        st.files["notable_ai_models.csv"] = to_csv(
+            [row("GPT-4", "OpenAI", "United States", "2023-03-15")]
+        )
         res = harvest(store, _client(endpoint), subsets=["notable"])
     assert res.removed == 8
-    assert store.dicts("SELECT title FROM artifacts WHERE source = 'epoch'") == [
-        {"title": "GPT-4"}]
+    assert store.dicts("SELECT title FROM artifacts WHERE source = 'epoch'") == [{"title": "GPT-4"}]
 
 
 def test_model_known_to_the_registry_is_marked(store, epoch_server):
     endpoint, _ = epoch_server
     res = harvest(store, _client(endpoint))
-    covered = {r["title"]: json.loads(r["detail"])["registry_release"] for r in store.dicts(
-        "SELECT title, detail FROM artifacts WHERE source = 'epoch'")}
+    covered = {
+        r["title"]: json.loads(r["detail"])["registry_release"]
+        for r in store.dicts("SELECT title, detail FROM artifacts WHERE source = 'epoch'")
+    }
     assert covered["DeepSeek-V3"] is not None
     assert covered["Mystery-1"] is None
     assert res.covered_by_registry >= 1
@@ -119,8 +135,9 @@ def test_model_known_to_the_registry_is_marked(store, epoch_server):
 
 def test_renamed_and_missing_columns():
     header = ["System", "Organization", "Publication date"]
-    rows, bad, cols = parse_csv(to_csv([["AlexNet", "University of Toronto", "2012-09-30"]],
-                                       header), "notable")
+    rows, bad, cols = parse_csv(
+        to_csv([["AlexNet", "University of Toronto", "2012-09-30"]], header), "notable"
+    )
     assert cols["model"] == "System" and not bad
     assert rows[0].model == "AlexNet" and rows[0].countries == () and rows[0].access is None
     with pytest.raises(SourceError, match="no date column"):
@@ -144,8 +161,10 @@ def test_refusals_and_failures(store):
         st.files.pop("frontier_ai_models.csv")
         with pytest.raises(SourceError, match="no frontier list"):
             harvest(store, _client(endpoint))
-        assert st.paths[-2:] == ["/data/frontier_ai_models.csv",
-                                 "/data/generated/frontier_ai_models.csv"]
+        assert st.paths[-2:] == [
+            "/data/frontier_ai_models.csv",
+            "/data/generated/frontier_ai_models.csv",
+        ]
         assert store.dicts("SELECT status FROM harvest_runs")[-1]["status"] == "failed"
         # the frontier list under generated/ is found
         st.files["generated/frontier_ai_models.csv"] = to_csv([])
@@ -162,8 +181,10 @@ def test_refusals_and_failures(store):
     with pytest.raises(SourceUnreachableError, match="cannot reach Epoch AI"):
         harvest(store, _client(endpoint))
     # nothing stored was lost by the failures
-    assert store.sql("SELECT count(*) AS n FROM artifacts WHERE source = 'epoch'"
-                     ).to_pylist()[0]["n"] == 9
+    assert (
+        store.sql("SELECT count(*) AS n FROM artifacts WHERE source = 'epoch'").to_pylist()[0]["n"]
+        == 9
+    )
 
 
 def test_fake_refuses_what_the_real_server_refuses():
@@ -171,8 +192,9 @@ def test_fake_refuses_what_the_real_server_refuses():
 
     with serve() as (endpoint, _):
         assert httpx.get(f"{endpoint}/nope.csv").status_code == 404
-        assert httpx.get(endpoint.rsplit("/data", 1)[0] + "/notable_ai_models.csv"
-                         ).status_code == 404
+        assert (
+            httpx.get(endpoint.rsplit("/data", 1)[0] + "/notable_ai_models.csv").status_code == 404
+        )
         assert httpx.post(f"{endpoint}/notable_ai_models.csv").status_code == 405
         r = httpx.get(f"{endpoint}/notable_ai_models.csv")
         assert r.headers["content-type"].startswith("text/csv")

@@ -95,18 +95,20 @@ def releases(
     access: str = typer.Option(None, help="open-weights, api, unreleased, open or closed."),
     country_rule: str = typer.Option("owner", help="owner (ultimate parent's country) or "
                                      "location (the organisation's own headquarters)."),
+    catalogue: str = typer.Option("all", help="registry, epoch (Epoch AI's models, after "
+                                  "`openrace update epoch`) or all."),
     store: Path = StoreOption,
 ) -> None:
-    """List the notable releases of the registry, open and closed."""
+    """List the notable releases of the registry and of Epoch AI, open and closed."""
     from openrace import listings
 
     with open_store(store_path(store)) as s:
         table = listings.releases(s, country=country, org=org,
                                   since=since.date() if since else None, access=access,
-                                  country_rule=country_rule)
+                                  country_rule=country_rule, catalogue=catalogue)
     if fmt == Format.table:
-        table = table.select(["release_date", "name", "org_ids", "countries", "access",
-                              "license", "license_class"])
+        table = table.select(["release_date", "name", "org_ids", "org_names", "countries",
+                              "access", "license", "license_class", "catalogue"])
     emit(table, fmt, title="Releases")
 
 

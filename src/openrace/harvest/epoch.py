@@ -53,17 +53,27 @@ SOURCE = "epoch"
 SCOPE = "models"
 METHOD = "epoch"
 #: The attribution wording Epoch AI asks for (CC-BY 4.0; see docs/contracts/epoch.md).
-ATTRIBUTION = ("Epoch AI, ‘Data on AI Models’, published online at epoch.ai "
-               "(https://epoch.ai/data/ai-models), licensed CC BY 4.0")
+ATTRIBUTION = (
+    "Epoch AI, ‘Data on AI Models’, published online at epoch.ai "
+    "(https://epoch.ai/data/ai-models), licensed CC BY 4.0"
+)
 
 _DOMAINS = (
-    ("multimodal", "multimodal"), ("image generation", "image-generation"),
-    ("video", "video-generation"), ("speech", "speech"), ("audio", "audio"),
-    ("biology", "biology"), ("robotics", "robotics"), ("vision", "vision"),
-    ("language", "language"), ("code", "code"),
+    ("multimodal", "multimodal"),
+    ("image generation", "image-generation"),
+    ("video", "video-generation"),
+    ("speech", "speech"),
+    ("audio", "audio"),
+    ("biology", "biology"),
+    ("robotics", "robotics"),
+    ("vision", "vision"),
+    ("language", "language"),
+    ("code", "code"),
 )
-_SUFFIX = re.compile(r"\b(inc|ltd|llc|co|corp|corporation|company|gmbh|plc|limited|group|"
-                     r"the)\b")
+_SUFFIX = re.compile(
+    r"\b(inc|ltd|llc|co|corp|corporation|company|gmbh|plc|limited|group|"
+    r"the)\b"
+)
 
 
 def org_key(name: str) -> str:
@@ -121,15 +131,24 @@ def tags(row: EpochRow) -> list[str]:
     return out
 
 
-def attribution_rows(artifact_id: str, row: EpochRow, index: Mapping[str, OrgMatch]
-                     ) -> list[dict[str, Any]]:
+def attribution_rows(
+    artifact_id: str, row: EpochRow, index: Mapping[str, OrgMatch]
+) -> list[dict[str, Any]]:
     """The ``epoch`` attributions of one model (weights sum to 1; see the module doc)."""
     names = list(row.organizations)
     if not names:
         cs = list(row.countries) or [None]
-        return [{"artifact_id": artifact_id, "org_id": None, "country": c,
-                 "weight": 1.0 / len(cs), "method": METHOD,
-                 "detail": "epoch: no organisation given"} for c in cs]
+        return [
+            {
+                "artifact_id": artifact_id,
+                "org_id": None,
+                "country": c,
+                "weight": 1.0 / len(cs),
+                "method": METHOD,
+                "detail": "epoch: no organisation given",
+            }
+            for c in cs
+        ]
     share = 1.0 / len(names)
     matched = {n: index.get(org_key(n)) for n in names}
     known = {m.country for m in matched.values() if m is not None}
@@ -138,15 +157,29 @@ def attribution_rows(artifact_id: str, row: EpochRow, index: Mapping[str, OrgMat
     for n in names:
         m = matched[n]
         if m is not None:
-            out.append({"artifact_id": artifact_id, "org_id": m.id, "country": m.country,
-                        "weight": share, "method": METHOD,
-                        "detail": f"epoch organisation {n} = registry {m.id}"})
+            out.append(
+                {
+                    "artifact_id": artifact_id,
+                    "org_id": m.id,
+                    "country": m.country,
+                    "weight": share,
+                    "method": METHOD,
+                    "detail": f"epoch organisation {n} = registry {m.id}",
+                }
+            )
             continue
         cs: list[str | None] = list(left) or [None]
         for c in cs:
-            out.append({"artifact_id": artifact_id, "org_id": None, "country": c,
-                        "weight": share / len(cs), "method": METHOD,
-                        "detail": f"epoch organisation {n}"})
+            out.append(
+                {
+                    "artifact_id": artifact_id,
+                    "org_id": None,
+                    "country": c,
+                    "weight": share / len(cs),
+                    "method": METHOD,
+                    "detail": f"epoch organisation {n}",
+                }
+            )
     return out
 
 
@@ -172,8 +205,13 @@ class EpochResult:
         return dict(self.__dict__)
 
 
-def harvest(store: Store, client: EpochClient, *, subsets: Sequence[str] = DEFAULT_SUBSETS,
-            progress: Callable[[str], None] | None = None) -> EpochResult:
+def harvest(
+    store: Store,
+    client: EpochClient,
+    *,
+    subsets: Sequence[str] = DEFAULT_SUBSETS,
+    progress: Callable[[str], None] | None = None,
+) -> EpochResult:
     """Download Epoch's lists ``subsets`` and replace the store's Epoch snapshot with them
     (see the module doc). Returns what was done; raises the source's errors with the
     run closed as failed and the previous snapshot untouched."""
@@ -183,8 +221,7 @@ def harvest(store: Store, client: EpochClient, *, subsets: Sequence[str] = DEFAU
     prev = store.resumable_run(SOURCE, SCOPE)
     if prev is not None:
         store.finish_run(prev["run_id"], "interrupted", "superseded by a new update")
-    run_id = store.start_run(SOURCE, SCOPE, {"subsets": list(subsets),
-                                             "endpoint": client.endpoint})
+    run_id = store.start_run(SOURCE, SCOPE, {"subsets": list(subsets), "endpoint": client.endpoint})
     res = EpochResult(run_id=run_id)
     try:
         rows: list[EpochRow] = []
@@ -199,10 +236,16 @@ def harvest(store: Store, client: EpochClient, *, subsets: Sequence[str] = DEFAU
             bad += [(s, b) for b in rejects]
             if d.last_modified:
                 modified.append(d.last_modified)
-            res.files.append({"list": s, "url": d.url, "rows": len(parsed),
-                              "rejected": len(rejects), "columns": sorted(cols),
-                              "last_modified": d.last_modified.isoformat()
-                              if d.last_modified else None})
+            res.files.append(
+                {
+                    "list": s,
+                    "url": d.url,
+                    "rows": len(parsed),
+                    "rejected": len(rejects),
+                    "columns": sorted(cols),
+                    "last_modified": d.last_modified.isoformat() if d.last_modified else None,
+                }
+            )
             if progress:
                 progress(f"epoch {s}: {len(parsed):,} rows, {len(rejects):,} rejected")
         models, dupes = merge(rows)
@@ -217,13 +260,19 @@ def harvest(store: Store, client: EpochClient, *, subsets: Sequence[str] = DEFAU
     return res
 
 
-def _store(store: Store, res: EpochResult, models: Mapping[str, EpochRow],
-           bad: list[tuple[str, BadRow]], modified: list[datetime]) -> None:
+def _store(
+    store: Store,
+    res: EpochResult,
+    models: Mapping[str, EpochRow],
+    bad: list[tuple[str, BadRow]],
+    modified: list[datetime],
+) -> None:
     now = utcnow()
     orgs = store.dicts("SELECT id, name, aliases, country FROM organizations")
     index = org_index(orgs)
-    releases = store.dicts("SELECT source_id, title FROM artifacts WHERE source = 'registry' "
-                           "AND kind = 'release'")
+    releases = store.dicts(
+        "SELECT source_id, title FROM artifacts WHERE source = 'registry' AND kind = 'release'"
+    )
     rel_keys: dict[str, str] = {}
     for r in releases:
         for text in (r["title"], r["source_id"]):
@@ -244,39 +293,70 @@ def _store(store: Store, res: EpochResult, models: Mapping[str, EpochRow],
             else:
                 unmatched[n] += 1
         weights = row.access == "open-weights" if row.access else None
-        arts.append({
-            "artifact_id": aid, "source": SOURCE, "kind": "release", "source_id": row.model,
-            "title": row.model, "author": row.organizations[0] if row.organizations else None,
-            "created": datetime.combine(row.date, datetime.min.time()),
-            "date_precision": row.date_precision, "license_class": row.license_class,
-            "access": row.access, "modality": modality(row.domain),
-            "params_b": row.parameters / 1e9 if row.parameters else None,
-            "tags": tags(row), "weights": weights, "url": row.link, "detail": json.dumps({
-                "organizations": list(row.organizations), "countries": list(row.countries),
-                "unknown_countries": list(row.unknown_countries),
-                "accessibility": row.accessibility, "training_compute_flop": row.compute,
-                "parameters": row.parameters, "notability": row.notability,
-                "frontier": row.frontier, "domain": row.domain, "lists": sorted(row.subsets),
-                "registry_release": covered, "match_key": row.key,
-            }, ensure_ascii=False),
-            "first_seen": now, "last_seen": now,
-        })
+        arts.append(
+            {
+                "artifact_id": aid,
+                "source": SOURCE,
+                "kind": "release",
+                "source_id": row.model,
+                "title": row.model,
+                "author": row.organizations[0] if row.organizations else None,
+                "created": datetime.combine(row.date, datetime.min.time()),
+                "date_precision": row.date_precision,
+                "license_class": row.license_class,
+                "access": row.access,
+                "modality": modality(row.domain),
+                "params_b": row.parameters / 1e9 if row.parameters else None,
+                "tags": tags(row),
+                "weights": weights,
+                "url": row.link,
+                "detail": json.dumps(
+                    {
+                        "organizations": list(row.organizations),
+                        "countries": list(row.countries),
+                        "unknown_countries": list(row.unknown_countries),
+                        "accessibility": row.accessibility,
+                        "training_compute_flop": row.compute,
+                        "parameters": row.parameters,
+                        "notability": row.notability,
+                        "frontier": row.frontier,
+                        "domain": row.domain,
+                        "lists": sorted(row.subsets),
+                        "registry_release": covered,
+                        "match_key": row.key,
+                    },
+                    ensure_ascii=False,
+                ),
+                "first_seen": now,
+                "last_seen": now,
+            }
+        )
     latest = max((r.date for r in models.values()), default=None)
     data_date = max(modified).date() if modified else now.date()
     res.data_date = data_date.isoformat()
     res.latest_publication = latest.isoformat() if latest else None
-    res.unmatched = [{"organization": n, "rows": c} for n, c in
-                     sorted(unmatched.items(), key=lambda x: (-x[1], x[0]))]
+    res.unmatched = [
+        {"organization": n, "rows": c}
+        for n, c in sorted(unmatched.items(), key=lambda x: (-x[1], x[0]))
+    ]
     ids = [a["artifact_id"] for a in arts]
     with store.transaction():
-        stale = [r["artifact_id"] for r in store.dicts(
-            "SELECT artifact_id FROM artifacts WHERE source = ? AND kind = 'release' AND "
-            "artifact_id NOT IN (SELECT unnest(?::VARCHAR[]))", [SOURCE, ids])]
+        stale = [
+            r["artifact_id"]
+            for r in store.dicts(
+                "SELECT artifact_id FROM artifacts WHERE source = ? AND kind = 'release' AND "
+                "artifact_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                [SOURCE, ids],
+            )
+        ]
         if stale:
-            store.con.execute("DELETE FROM attributions WHERE artifact_id IN "
-                              "(SELECT unnest(?::VARCHAR[]))", [stale])
-            store.con.execute("DELETE FROM artifacts WHERE artifact_id IN "
-                              "(SELECT unnest(?::VARCHAR[]))", [stale])
+            store.con.execute(
+                "DELETE FROM attributions WHERE artifact_id IN (SELECT unnest(?::VARCHAR[]))",
+                [stale],
+            )
+            store.con.execute(
+                "DELETE FROM artifacts WHERE artifact_id IN (SELECT unnest(?::VARCHAR[]))", [stale]
+            )
         res.removed = len(stale)
         store.upsert("artifacts", arts, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, [METHOD], attrs)
@@ -284,8 +364,14 @@ def _store(store: Store, res: EpochResult, models: Mapping[str, EpochRow],
             store.quarantine(res.run_id, SOURCE, b.key, f"{where}: {b.reason}", b.raw)
         res.stored = len(arts)
         res.rejected = len(bad)
-        store.checkpoint(res.run_id, watermark=res.data_date, requests=res.requests,
-                         read=res.read, stored=res.stored, rejected=res.rejected)
+        store.checkpoint(
+            res.run_id,
+            watermark=res.data_date,
+            requests=res.requests,
+            read=res.read,
+            stored=res.stored,
+            rejected=res.rejected,
+        )
         store.set_meta("epoch_data_date", res.data_date)
         if res.latest_publication:
             store.set_meta("epoch_coverage", res.latest_publication)
@@ -300,7 +386,8 @@ def unmatched_organizations(store: Store) -> list[dict[str, Any]]:
     return store.dicts(
         "SELECT substr(detail, 20) AS organization, count(DISTINCT artifact_id) AS models "
         "FROM attributions WHERE method = 'epoch' AND org_id IS NULL AND "
-        "detail LIKE 'epoch organisation %' GROUP BY 1 ORDER BY 2 DESC, 1")
+        "detail LIKE 'epoch organisation %' GROUP BY 1 ORDER BY 2 DESC, 1"
+    )
 
 
 def epoch_meta(store: Store) -> dict[str, Any]:
@@ -309,6 +396,9 @@ def epoch_meta(store: Store) -> dict[str, Any]:
     if date_ is None:
         return {}
     files = store.meta("epoch_files")
-    return {"data_date": date_, "coverage": store.meta("epoch_coverage"),
-            "files": json.loads(files) if files else [],
-            "attribution": store.meta("epoch_attribution") or ATTRIBUTION}
+    return {
+        "data_date": date_,
+        "coverage": store.meta("epoch_coverage"),
+        "files": json.loads(files) if files else [],
+        "attribution": store.meta("epoch_attribution") or ATTRIBUTION,
+    }

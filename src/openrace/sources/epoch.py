@@ -62,8 +62,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "frontier": ("Frontier model",),
     "domain": ("Domain",),
     "link": ("Link",),
-    "org_category": ("Organization categorization", "Organization categorization (from "
-                     "Organization)"),
+    "org_category": (
+        "Organization categorization",
+        "Organization categorization (from Organization)",
+    ),
 }
 REQUIRED = ("model", "date")
 
@@ -80,11 +82,26 @@ ACCESSIBILITY: dict[str, tuple[str, str | None]] = {
 
 #: Country spellings pycountry does not resolve by itself.
 COUNTRY_SYNONYMS: dict[str, str] = {
-    "russia": "RU", "uae": "AE", "turkey": "TR", "south korea": "KR", "korea": "KR",
-    "north korea": "KP", "taiwan": "TW", "hong kong": "HK", "macau": "MO",
-    "czech republic": "CZ", "usa": "US", "us": "US", "uk": "GB", "england": "GB",
-    "scotland": "GB", "great britain": "GB", "viet nam": "VN", "iran": "IR",
-    "the netherlands": "NL", "holland": "NL",
+    "russia": "RU",
+    "uae": "AE",
+    "turkey": "TR",
+    "south korea": "KR",
+    "korea": "KR",
+    "north korea": "KP",
+    "taiwan": "TW",
+    "hong kong": "HK",
+    "macau": "MO",
+    "czech republic": "CZ",
+    "usa": "US",
+    "us": "US",
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "great britain": "GB",
+    "viet nam": "VN",
+    "iran": "IR",
+    "the netherlands": "NL",
+    "holland": "NL",
 }
 #: Values of the country column that name no country (multinational, unknown).
 NO_COUNTRY = {"multinational", "unknown", "international", "", "n/a", "na", "none", "nan"}
@@ -190,8 +207,12 @@ class EpochClient:
             from openrace import __version__
 
             self._client = httpx.Client(
-                base_url=self.endpoint + "/", timeout=self.timeout, transport=self.transport,
-                headers={"User-Agent": f"openrace/{__version__}"}, follow_redirects=True)
+                base_url=self.endpoint + "/",
+                timeout=self.timeout,
+                transport=self.transport,
+                headers={"User-Agent": f"openrace/{__version__}"},
+                follow_redirects=True,
+            )
         return self._client
 
     def close(self) -> None:
@@ -217,12 +238,17 @@ class EpochClient:
             r = self._get(name)
             if r is None:
                 continue
-            return Download(name=name, url=f"{self.endpoint}/{name}", text=_decode(r, name),
-                            last_modified=_http_date(r.headers.get("last-modified")),
-                            requests=self.requests - before)
+            return Download(
+                name=name,
+                url=f"{self.endpoint}/{name}",
+                text=_decode(r, name),
+                last_modified=_http_date(r.headers.get("last-modified")),
+                requests=self.requests - before,
+            )
         raise SourceError(
             f"Epoch AI has no {subset} list at {self.endpoint} (tried {', '.join(names)}: "
-            "HTTP 404); the file may have been renamed: see docs/contracts/epoch.md")
+            "HTTP 404); the file may have been renamed: see docs/contracts/epoch.md"
+        )
 
     def _get(self, path: str) -> httpx.Response | None:
         """GET ``path``: the response, None on 404; retries what is worth retrying."""
@@ -233,17 +259,22 @@ class EpochClient:
                 return exc.delay
             return min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
 
-        retrying = Retrying(stop=lambda s: s.attempt_number >= self.retries, wait=wait,
-                            retry=retry_if_exception_type(_Transient), sleep=self.sleep,
-                            reraise=True)
+        retrying = Retrying(
+            stop=lambda s: s.attempt_number >= self.retries,
+            wait=wait,
+            retry=retry_if_exception_type(_Transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
         try:
             for attempt in retrying:
                 with attempt:
                     return self._once(path)
         except _Transient as exc:
-            raise SourceError(f"Epoch AI kept failing after {self.retries} tries: {exc}; "
-                              "nothing was changed in the store, run the update again later"
-                              ) from None
+            raise SourceError(
+                f"Epoch AI kept failing after {self.retries} tries: {exc}; "
+                "nothing was changed in the store, run the update again later"
+            ) from None
         return None  # pragma: no cover
 
     def _once(self, path: str) -> httpx.Response | None:
@@ -253,7 +284,8 @@ class EpochClient:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
             raise SourceUnreachableError(
                 f"cannot reach Epoch AI at {self.endpoint} ({_reason(exc)}); check the "
-                "network or EPOCH_ENDPOINT") from None
+                "network or EPOCH_ENDPOINT"
+            ) from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise _Transient(f"connection to {self.endpoint} failed ({_reason(exc)})") from None
         if r.status_code == 404:
@@ -261,22 +293,28 @@ class EpochClient:
         if r.status_code == 429:
             delay = _retry_after(r.headers.get("retry-after"))
             if delay is not None and delay > self.max_wait:
-                raise SourceError("Epoch AI asks to wait more than "
-                                  f"{self.max_wait:.0f} s (HTTP 429); run the update later")
+                raise SourceError(
+                    "Epoch AI asks to wait more than "
+                    f"{self.max_wait:.0f} s (HTTP 429); run the update later"
+                )
             raise _Transient("HTTP 429 (too many requests)", delay)
         if r.status_code >= 500:
             raise _Transient(f"HTTP {r.status_code} for {path}")
         if r.status_code >= 400:
-            raise SourceError(f"Epoch AI refused {path} (HTTP {r.status_code}); re-running "
-                              "will not help: check EPOCH_ENDPOINT")
+            raise SourceError(
+                f"Epoch AI refused {path} (HTTP {r.status_code}); re-running "
+                "will not help: check EPOCH_ENDPOINT"
+            )
         return r
 
 
 def _decode(r: httpx.Response, name: str) -> str:
     ctype = r.headers.get("content-type", "").lower()
     if "html" in ctype or r.content[:200].lstrip().lower().startswith((b"<!doctype", b"<html")):
-        raise SourceError(f"Epoch AI sent a web page, not CSV, for {name}; the download may "
-                          "have moved: see docs/contracts/epoch.md")
+        raise SourceError(
+            f"Epoch AI sent a web page, not CSV, for {name}; the download may "
+            "have moved: see docs/contracts/epoch.md"
+        )
     try:
         return r.content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -290,8 +328,9 @@ def _http_date(value: str | None) -> datetime | None:
         d = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(tz=None).replace(
-        tzinfo=None)
+    return (
+        d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(tz=None).replace(tzinfo=None)
+    )
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -340,7 +379,8 @@ def parse_csv(text: str, subset: str) -> tuple[list[EpochRow], list[BadRow], dic
     if missing:
         raise SourceError(
             f"Epoch AI's {subset} list has no {' or '.join(missing)} column (header: "
-            f"{', '.join(header[:12])}...); the format changed: see docs/contracts/epoch.md")
+            f"{', '.join(header[:12])}...); the format changed: see docs/contracts/epoch.md"
+        )
     index = {h: i for i, h in enumerate(header)}
     rows: list[EpochRow] = []
     bad: list[BadRow] = []
@@ -356,8 +396,13 @@ def parse_csv(text: str, subset: str) -> tuple[list[EpochRow], list[BadRow], dic
             continue
         raw = {h: values[i] if i < len(values) else None for h, i in index.items()}
         if len(values) != len(header):
-            bad.append(BadRow(f"row has {len(values)} fields, the header {len(header)}",
-                              values[0][:200] if values else None, values))
+            bad.append(
+                BadRow(
+                    f"row has {len(values)} fields, the header {len(header)}",
+                    values[0][:200] if values else None,
+                    values,
+                )
+            )
             continue
         try:
             rows.append(parse_row(raw, cols, subset))
@@ -391,8 +436,9 @@ def parse_row(raw: Mapping[str, str | None], cols: Mapping[str, str], subset: st
         raise BadRow(str(exc), model, dict(raw)) from None
     frontier_text = get("frontier").lower()
     if frontier_text not in _TRUE | _FALSE:
-        raise BadRow(f"Frontier model is neither true nor false: {frontier_text[:30]!r}",
-                     model, dict(raw))
+        raise BadRow(
+            f"Frontier model is neither true nor false: {frontier_text[:30]!r}", model, dict(raw)
+        )
     countries, unknown = parse_countries(get("country"))
     return EpochRow(
         model=model,
@@ -424,7 +470,8 @@ def parse_date(text: str) -> tuple[date, str]:
         y, mo, d = m.group(1), m.group(2), m.group(3)
         try:
             return date(int(y), int(mo or 1), int(d or 1)), (
-                "day" if d else "month" if mo else "year")
+                "day" if d else "month" if mo else "year"
+            )
         except ValueError:
             pass
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t)  # US style, as a spreadsheet writes
@@ -520,8 +567,13 @@ def merge(rows: Iterable[EpochRow]) -> tuple[dict[str, EpochRow], list[BadRow]]:
             out[r.model] = r
             continue
         if prev.subsets & r.subsets:
-            bad.append(BadRow(f"model {r.model!r} appears twice in the "
-                              f"{'/'.join(sorted(r.subsets))} list", r.model, None))
+            bad.append(
+                BadRow(
+                    f"model {r.model!r} appears twice in the {'/'.join(sorted(r.subsets))} list",
+                    r.model,
+                    None,
+                )
+            )
             continue
         out[r.model] = EpochRow(**{**prev.__dict__, "subsets": prev.subsets | r.subsets})
     return out, bad

@@ -73,10 +73,16 @@ def build(ctx: ReportContext) -> Section:
     n_total = sum(r["value"] for r in ctx.metric("releases", by="none", period="none").to_pylist())
     unattributed = [r for r in rel.to_pylist() if not r["group"]]
     synced = (ctx.store.meta("registry_synced_at") or "")[:10]
+    n_epoch = n_total - sum(r["value"] for r in ctx.metric(
+        "releases", by="none", period="none", catalogue="registry").to_pylist())
+    epoch_date = ctx.store.meta("epoch_data_date")
     coverage = (
         f"{fmt_int(n_total)} notable releases in the openrace registry"
         + (f" (registry written to the store on {synced})" if synced else "")
-        + ", each attributed to the country of its organisation's owner"
+        + (f" and {fmt_int(n_epoch)} more from Epoch AI's lists (data of {epoch_date}) that "
+           "the registry lacks" if n_epoch > 0 and epoch_date else "")
+        + ", each attributed to the country of its organisation's owner, China counted with "
+        "Hong Kong (CN + HK)"
         + (f"; {fmt_int(sum(r['value'] for r in unattributed))} without a country"
            if unattributed else "; none unattributed")
         + "."

@@ -58,7 +58,8 @@ def releases(
         raise UsageError("country rule must be 'owner' or 'location'")
     if catalogue not in ("registry", "epoch", "all"):
         raise UsageError(f"--catalogue must be registry, epoch or all, not {catalogue!r}")
-    col = ("coalesce(o.owner_country, t.country)" if country_rule == "owner"
+    # the owner on the release's date (an `owner` row) before today's owner
+    col = ("coalesce(w.country, o.owner_country, t.country)" if country_rule == "owner"
            else "coalesce(t.country, o.country)")
     where, params = ["a.kind = 'release'"], []
     if catalogue != "all":
@@ -100,6 +101,8 @@ def releases(
         JOIN attributions t ON t.artifact_id = a.artifact_id
              AND t.method IN ('registry', 'epoch')
         LEFT JOIN organizations o ON o.id = t.org_id
+        LEFT JOIN attributions w ON w.artifact_id = a.artifact_id AND w.method = 'owner'
+             AND w.org_id = t.org_id
         WHERE {' AND '.join(where)}
         GROUP BY a.title, a.date_precision, a.created, a.access, a.license, a.license_class,
                  a.hf_repo, a.modality, a.params_b, a.mof_class, a.osaid, a.source_id, a.url,

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = (
     "organizations",
@@ -176,6 +176,13 @@ MIGRATIONS: list[list[str]] = [
         """INSERT INTO lineage_v2 SELECT child_id, parent_id, relation FROM lineage""",
         """DROP TABLE lineage""",
         """ALTER TABLE lineage_v2 RENAME TO lineage""",
+    ],
+    # 2 -> 3: dated parent links (the owner rule at a release's date) and Hub repositories
+    # credited to an organisation whatever namespace hosts them
+    [
+        """ALTER TABLE organizations ADD COLUMN parent_since DATE""",
+        """ALTER TABLE organizations ADD COLUMN parent_source VARCHAR""",
+        """ALTER TABLE organizations ADD COLUMN hf_repos VARCHAR[]""",
     ],
 ]
 

@@ -37,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from openrace.errors import OpenraceError
+from openrace.registry.sync import refresh_dated_owners
 from openrace.sources.epoch import (
     DEFAULT_SUBSETS,
     FILES,
@@ -360,6 +361,7 @@ def _store(
         res.removed = len(stale)
         store.upsert("artifacts", arts, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, [METHOD], attrs)
+        refresh_dated_owners(store)
         for where, b in bad:
             store.quarantine(res.run_id, SOURCE, b.key, f"{where}: {b.reason}", b.raw)
         res.stored = len(arts)

@@ -87,15 +87,22 @@ def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
         "artifact_id", "org_id", att_country=at.country, weight=at.weight
     )
     o = _orgs(t)
+    ow = t.table("attributions")
+    ow = ow.filter(ow.method == "owner").select(
+        ow_artifact=ow.artifact_id, ow_org=ow.org_id, owner_then=ow.country,
+        root_then=ow.detail)
     j = a.join(at, "artifact_id").left_join(o, at.org_id == o.org_key)
+    j = j.left_join(ow, (j.artifact_id == ow.ow_artifact) & (j.org_id == ow.ow_org))
     if q.by == "country":
         if q.opt("country_rule") == "owner":
-            group = j.owner_country.coalesce(j.att_country)
+            # the owner on the release's date (an acquisition does not apply backwards)
+            group = j.owner_then.coalesce(j.owner_country).coalesce(j.att_country)
         else:
             group = j.att_country.coalesce(j.org_country)
         group = china_group(group, q)
     elif q.by == "org":
-        group = j.root_org.coalesce(j.org_id) if q.opt("org_level") == "root" else j.org_id
+        group = (j.root_then.coalesce(j.root_org).coalesce(j.org_id)
+                 if q.opt("org_level") == "root" else j.org_id)
     elif q.by == "sector":
         group = j.sector
     else:

@@ -62,3 +62,15 @@ def test_china_group_counts_hong_kong_by_default(harvested):
 def test_without_epoch_data_the_default_is_the_registry(store):
     assert total(store) == total(store, catalogue="registry")
     assert total(store, catalogue="epoch") == 0
+
+
+def test_completeness_uses_epoch_as_the_reference(harvested):
+    from openrace.coverage import quarter_completeness
+
+    store, _ = harvested
+    rows = quarter_completeness(store, quarters=40)
+    by_q = {r["period"]: r for r in rows}
+    # Epoch's notable models of 2025Q4 (Mystery-1) are not in the registry
+    assert by_q["2025Q4"]["epoch_notable"] >= 1
+    assert by_q["2025Q4"]["registry_share_of_epoch"] is not None
+    assert any(r["registry_share_of_epoch"] is not None for r in rows)

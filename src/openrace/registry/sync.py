@@ -130,6 +130,9 @@ def sync_registry(store: Store, registry: Registry) -> dict[str, int]:
         store.upsert("artifacts", art_rows, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, ["registry"], attr_rows)
         refresh_dated_owners(store)
+        newest = max((r.date for r in registry.releases), default=None)
+        if newest is not None:
+            store.set_meta("registry_coverage", newest.isoformat())
         store.set_meta("registry_fingerprint", registry_fingerprint(registry))
         store.set_meta("registry_synced_at", now.isoformat(timespec="seconds"))
     return {"organizations": len(org_rows), "releases": len(art_rows),

@@ -227,3 +227,12 @@ def serve(state: FakeEpoch | None = None) -> Iterator[tuple[str, FakeEpoch]]:
 def files_with(**overrides: str) -> Mapping[str, str]:
     """The default files with some replaced."""
     return {**default_files(), **overrides}
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m tests.epoch.fakeepoch`
+    import time
+
+    with serve() as (url, _):
+        print(f"EPOCH_ENDPOINT={url}", flush=True)
+        while True:
+            time.sleep(3600)

@@ -88,11 +88,11 @@ def releases(
         f"""
         SELECT a.title AS name,
                string_agg(o.id, ';' ORDER BY t.rowid) AS org_ids,
-               string_agg(coalesce(o.name, regexp_replace(t.detail,
-                   '^epoch organisation (.*?)( = registry .*)?$', '\\1')), ';'
-                   ORDER BY t.rowid) AS org_names,
+               string_agg(coalesce(o.name, CASE WHEN t.detail LIKE 'epoch organisation %'
+                   THEN substr(t.detail, 20) END), ';' ORDER BY t.rowid) AS org_names,
                array_to_string(list_sort(list(DISTINCT {col})), ';') AS countries,
                CASE WHEN a.date_precision = 'month' THEN strftime(a.created, '%Y-%m')
+                    WHEN a.date_precision = 'year' THEN strftime(a.created, '%Y')
                     ELSE strftime(a.created, '%Y-%m-%d') END AS release_date,
                a.access, a.license, a.license_class, a.hf_repo, a.modality, a.params_b,
                a.mof_class, a.osaid, a.source_id AS id, a.url AS source,

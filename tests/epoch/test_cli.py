@@ -40,6 +40,7 @@ def test_update_epoch_then_releases(
     assert rows["Duo-Model"]["countries"] == "US"  # DeepMind's owner (Google) and the lab's US
     assert rows["Mystery-1"]["countries"] == "KR" and rows["Mystery-1"]["org_ids"] is None
     assert rows["Mystery-1"]["release_date"] == "2025-11"
+    assert rows["Year-Only"]["release_date"] == "2025" and rows["Year-Only"]["org_names"] is None
     assert all(r["catalogue"] == "epoch" for r in rows.values())
 
 

@@ -129,7 +129,8 @@ def test_second_writer_gets_store_busy(tmp_path: Path) -> None:
 
 def test_version_1_store_migrates_keeping_observations(tmp_path: Path) -> None:
     """A store written by schema 1 (observations and lineage under primary-key indexes)
-    opens as the current schema: every row kept, the indexes gone, appends still never doubled."""
+    opens as the current schema: every row kept, the indexes gone, appends still never
+    doubled, and the organisations gain their schema-4 columns."""
     import duckdb
 
     from openrace.store import MIGRATIONS
@@ -145,7 +146,8 @@ def test_version_1_store_migrates_keeping_observations(tmp_path: Path) -> None:
     con.execute("INSERT INTO lineage VALUES ('hf:model:a/b', 'hf:model:x/y', 'finetune')")
     con.close()
     with Store(path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert {"parent_since", "parent_source", "hf_repos"} <= set(s.columns("organizations"))
         edge = {"child_id": "hf:model:a/b", "parent_id": "hf:model:x/y",
                 "relation": "finetune"}
         s.append("lineage", [edge, {**edge, "relation": "merge"}])

@@ -38,6 +38,7 @@ class Settings:
     epoch_benchmarks_url: str = "https://epoch.ai/data/benchmark_data.zip"
     #: the Hub serving the Arena leaderboard dataset (lmarena-ai/leaderboard-dataset)
     arena_endpoint: str = "https://huggingface.co"
+    epoch_endpoint: str = "https://epoch.ai/data"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -57,6 +58,7 @@ class Settings:
                 "EPOCH_BENCHMARKS_URL", "https://epoch.ai/data/benchmark_data.zip"
             ).strip(),
             arena_endpoint=e.get("ARENA_ENDPOINT", "https://huggingface.co").rstrip("/"),
+            epoch_endpoint=e.get("EPOCH_ENDPOINT", "https://epoch.ai/data").rstrip("/"),
         )
 
     def secrets(self) -> list[str]:

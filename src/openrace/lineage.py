@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace.attribution import NAMESPACES_CTE
+from openrace.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
 from openrace.store import Store
 
 MAX_DEPTH = 12
@@ -84,10 +84,14 @@ def refresh_inherited(store: Store) -> int:
         )
         store.con.execute(
             f"""
-            WITH {NAMESPACES_CTE}
+            WITH {NAMESPACES_CTE}, {REPOS_CTE},
+            rts AS (SELECT DISTINCT root, substr(root, 10) AS repo FROM {_ROOTS}),
+            over AS ({repo_overrides_sql("rts", "root", "repo")})
             INSERT INTO attributions
-            SELECT c.node, ns.org_id, ns.country, 1.0 / c.n, 'inherited', 'root ' || c.root
+            SELECT c.node, coalesce(o.org_id, ns.org_id), coalesce(o.country, ns.country),
+                   1.0 / c.n, 'inherited', 'root ' || c.root
             FROM {_ROOTS} c
+            LEFT JOIN over o ON o.key = c.root
             LEFT JOIN ns ON ns.namespace = lower(
                 CASE WHEN contains(substr(c.root, 10), '/')
                      THEN split_part(substr(c.root, 10), '/', 1) ELSE '' END)

@@ -40,8 +40,13 @@ def releases(
     since: dt.date | None = None,
     access: str | None = None,
     country_rule: str = "owner",
+    catalogue: str = "all",
 ) -> pa.Table:
     """Notable releases with their organisations, countries and licence class.
+
+    ``catalogue`` is ``registry``, ``epoch`` (Epoch AI's rows, after ``openrace update
+    epoch``) or ``all``. An Epoch organisation the registry does not know is listed by its
+    Epoch name (``org_names``) with no id, and counts for the country Epoch gives.
 
     ``country`` filters on the owner country (default) or the location country
     (``country_rule='location'``); ``org`` matches an organisation or its parent chain;
@@ -51,8 +56,15 @@ def releases(
         raise UsageError(f"--access must be one of {', '.join(ACCESS)}, not {access!r}")
     if country_rule not in ("owner", "location"):
         raise UsageError("country rule must be 'owner' or 'location'")
-    col = "o.owner_country" if country_rule == "owner" else "o.country"
+    if catalogue not in ("registry", "epoch", "all"):
+        raise UsageError(f"--catalogue must be registry, epoch or all, not {catalogue!r}")
+    # the owner on the release's date (an `owner` row) before today's owner
+    col = ("coalesce(w.country, o.owner_country, t.country)" if country_rule == "owner"
+           else "coalesce(t.country, o.country)")
     where, params = ["a.kind = 'release'"], []
+    if catalogue != "all":
+        where.append("a.source = ?")
+        params.append(catalogue)
     if since:
         where.append("a.created >= ?")
         params.append(since)
@@ -76,18 +88,25 @@ def releases(
         f"""
         SELECT a.title AS name,
                string_agg(o.id, ';' ORDER BY t.rowid) AS org_ids,
-               string_agg(o.name, ';' ORDER BY t.rowid) AS org_names,
+               string_agg(coalesce(o.name, CASE WHEN t.detail LIKE 'epoch organisation %'
+                   THEN substr(t.detail, 20) END), ';' ORDER BY t.rowid) AS org_names,
                array_to_string(list_sort(list(DISTINCT {col})), ';') AS countries,
                CASE WHEN a.date_precision = 'month' THEN strftime(a.created, '%Y-%m')
+                    WHEN a.date_precision = 'year' THEN strftime(a.created, '%Y')
                     ELSE strftime(a.created, '%Y-%m-%d') END AS release_date,
                a.access, a.license, a.license_class, a.hf_repo, a.modality, a.params_b,
-               a.mof_class, a.osaid, a.source_id AS id, a.url AS source
+               a.mof_class, a.osaid, a.source_id AS id, a.url AS source,
+               a.source AS catalogue
         FROM artifacts a
-        JOIN attributions t ON t.artifact_id = a.artifact_id AND t.method = 'registry'
-        JOIN organizations o ON o.id = t.org_id
+        JOIN attributions t ON t.artifact_id = a.artifact_id
+             AND t.method IN ('registry', 'epoch')
+        LEFT JOIN organizations o ON o.id = t.org_id
+        LEFT JOIN attributions w ON w.artifact_id = a.artifact_id AND w.method = 'owner'
+             AND w.org_id = t.org_id
         WHERE {' AND '.join(where)}
         GROUP BY a.title, a.date_precision, a.created, a.access, a.license, a.license_class,
-                 a.hf_repo, a.modality, a.params_b, a.mof_class, a.osaid, a.source_id, a.url
+                 a.hf_repo, a.modality, a.params_b, a.mof_class, a.osaid, a.source_id, a.url,
+                 a.source
         {'HAVING ' + ' AND '.join(having) if having else ''}
         ORDER BY a.created, a.title
         """,

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TABLES = (
     "organizations",
@@ -188,6 +188,13 @@ MIGRATIONS: list[list[str]] = [
             fetched_at TIMESTAMP NOT NULL,
             PRIMARY KEY (source, url)
         )""",
+    ],
+    # 3 -> 4: dated parent links (the owner rule at a release's date) and Hub repositories
+    # credited to an organisation whatever namespace hosts them
+    [
+        """ALTER TABLE organizations ADD COLUMN parent_since DATE""",
+        """ALTER TABLE organizations ADD COLUMN parent_source VARCHAR""",
+        """ALTER TABLE organizations ADD COLUMN hf_repos VARCHAR[]""",
     ],
 ]
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openrace.claims.model import Claim, Definition, resolve
+from openrace.coverage import is_partial, metric_coverage
 from openrace.errors import UsageError
 from openrace.metrics.catalogue import Catalogue, load_catalogue
 from openrace.metrics.crossover import detect, periods_ending
@@ -123,6 +124,7 @@ class ClaimChecker:
         self.catalogue = catalogue or load_catalogue()
         self._cache: dict[tuple[Any, ...], dict[tuple[str, str], float]] = {}
         self._presence: dict[str, bool] = {}
+        self._coverage: dict[tuple[str, str], Any] = {}
 
     # -- public ---------------------------------------------------------------------------
 
@@ -157,7 +159,27 @@ class ClaimChecker:
             verdict, evidence, numbers = _TESTS[d.test or ""](claim, d, data)
         except _Insufficient as why:
             return DefinitionResult(label, INSUFFICIENT, str(why), metric)
+        evidence = self._coverage_note(m.source, d, numbers, evidence)
         return DefinitionResult(label, verdict, evidence, metric, query, numbers)
+
+    def _coverage_note(self, source: str, d: Definition, numbers: dict[str, Any],
+                       evidence: str) -> str:
+        """The evidence, with a note when the periods read end after the data's coverage
+        date (the latest quarter of a registry that lags, the current month of a Hub
+        harvest): a verdict never reads past its data without saying so."""
+        read = _read_period(numbers)
+        key = (source, d.options.get("catalogue", ""))
+        if key not in self._coverage:
+            self._coverage[key] = metric_coverage(self.tables, source, dict(d.options))
+        through = self._coverage[key]
+        if read is None or through is None:
+            return evidence
+        numbers["data_through"] = through.isoformat()
+        if not is_partial(read, through):
+            return evidence
+        numbers["partial"] = read
+        return (f"{evidence} (data through {through.isoformat()}: {read} is not complete, "
+                "the latest figures may rise)")
 
     def _values(self, d: Definition) -> tuple[dict[tuple[str, str], float], str]:
         """{(period, group): value} of the definition's metric, filtered by ``where``."""
@@ -415,6 +437,17 @@ def _value(claim: Claim, d: Definition, data: _Data) -> tuple[str, str, dict[str
         f"{claim.a} {data.fmt(v)} {unit} in {at} (claimed: {span})",
         {"period": at, claim.a: v, "low": d.low, "high": d.high},
     )
+
+
+def _read_period(numbers: dict[str, Any]) -> str | None:
+    """The latest period a test read: its period, its end, or a series' last period."""
+    series = numbers.get("series")
+    if series:
+        return str(series[-1][0])
+    for k in ("end", "period"):
+        if numbers.get(k):
+            return str(numbers[k])
+    return None
 
 
 _TESTS = {

@@ -21,6 +21,8 @@ def registry_check(
     paths: list[Path] = typer.Argument(
         None, help="Registry files or directories (default: the bundled registry). A single "
         "file is checked together with the rest of the bundled registry."),
+    max_age: int = typer.Option(60, "--max-age", help="Warn when the newest release is older "
+                                "than this many days."),
 ) -> None:
     """Validate the registry files; print each problem as file:line: message."""
     from openrace.registry import check_registry
@@ -34,6 +36,53 @@ def registry_check(
         f"registry ok: {len(registry.organizations)} organisations, "
         f"{len(registry.releases)} releases ({closed} closed) in {len(registry.files)} files"
     )
+    newest = max((r.date for r in registry.releases), default=None)
+    if newest is not None and (dt.date.today() - newest).days > max_age:
+        err_console.print(
+            f"warning: the newest release is from {newest}, "
+            f"{(dt.date.today() - newest).days} days ago (more than {max_age}): the registry "
+            "is probably behind; `openrace registry suggest` lists candidates from the Hub",
+            markup=False)
+
+
+@registry_app.command("suggest")
+def registry_suggest(
+    since: dt.datetime = typer.Option(None, formats=["%Y-%m-%d", "%Y-%m", "%Y"],
+                                      help="Only models created on or after this date "
+                                      "(default: the last 365 days).", show_default=False),
+    min_downloads: int = typer.Option(1000, "--min-downloads", help="A family qualifies with "
+                                      "at least this many downloads in 30 days..."),
+    min_likes: int = typer.Option(50, "--min-likes", help="...or at least this many likes."),
+    limit: int = typer.Option(50, help="Families to show (0: all)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format (table: "
+                               "the list, then the YAML snippets)."),
+    store: Path = StoreOption,
+) -> None:
+    """List release candidates from a harvested store: base models of the registry's
+    namespaces, above the adoption thresholds, that no registry release or Epoch AI row
+    covers, grouped into families, each with a YAML snippet and its Hub link."""
+    from openrace.registry.suggest import suggest
+
+    if min_downloads < 0 or min_likes < 0:
+        raise UsageError("--min-downloads and --min-likes must be 0 or more")
+    with open_store(store_path(store)) as s:
+        found = suggest(s, since=since.date() if since else None,
+                        min_downloads=min_downloads, min_likes=min_likes)
+    rows = [c.as_dict() for c in (found[:limit] if limit else found)]
+    if fmt != Format.table:
+        emit(rows, fmt)
+        return
+    if not rows:
+        out_console.print("no candidates: every family above the thresholds is covered (or "
+                          "the store holds no Hub data: run `openrace update hf`)",
+                          markup=False)
+        return
+    emit([{k: r[k] for k in ("org_id", "family", "models", "top_repo", "created",
+                             "downloads_30d", "likes", "link")} for r in rows], fmt,
+         title="Release candidates")
+    for r in rows:
+        out_console.print(f"\n# {r['family']} ({r['org_id']}): {r['link']}", markup=False)
+        out_console.print(r["snippet"], markup=False)
 
 
 @registry_app.command("list")
@@ -95,18 +144,20 @@ def releases(
     access: str = typer.Option(None, help="open-weights, api, unreleased, open or closed."),
     country_rule: str = typer.Option("owner", help="owner (ultimate parent's country) or "
                                      "location (the organisation's own headquarters)."),
+    catalogue: str = typer.Option("all", help="registry, epoch (Epoch AI's models, after "
+                                  "`openrace update epoch`) or all."),
     store: Path = StoreOption,
 ) -> None:
-    """List the notable releases of the registry, open and closed."""
+    """List the notable releases of the registry and of Epoch AI, open and closed."""
     from openrace import listings
 
     with open_store(store_path(store)) as s:
         table = listings.releases(s, country=country, org=org,
                                   since=since.date() if since else None, access=access,
-                                  country_rule=country_rule)
+                                  country_rule=country_rule, catalogue=catalogue)
     if fmt == Format.table:
-        table = table.select(["release_date", "name", "org_ids", "countries", "access",
-                              "license", "license_class"])
+        table = table.select(["release_date", "name", "org_ids", "org_names", "countries",
+                              "access", "license", "license_class", "catalogue"])
     emit(table, fmt, title="Releases")
 
 

@@ -46,7 +46,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openrace.attribution import NAMESPACES_CTE
+from openrace.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
 from openrace.errors import StoreError, UsageError
 from openrace.lineage import refresh_inherited
 from openrace.openness import license_class
@@ -630,18 +630,22 @@ def _license_class(value: str | None) -> str:
 #: ``unattributed`` row of every Hub artifact of ``{hub}`` (a relation with
 #: ``artifact_id``, ``source_id``).
 _HUB_ATTRIBUTIONS = f"""
-WITH {NAMESPACES_CTE},
+WITH {NAMESPACES_CTE}, {REPOS_CTE},
 hub AS (
     SELECT artifact_id, CASE WHEN contains(source_id, '/')
         THEN lower(split_part(source_id, '/', 1)) ELSE '' END AS namespace,
         source_id
     FROM {{hub}}
-)
+),
+over AS ({repo_overrides_sql("hub", "artifact_id", "source_id")})
 INSERT INTO attributions
-SELECT h.artifact_id, ns.org_id, ns.country, 1.0,
-       CASE WHEN ns.org_id IS NULL THEN 'unattributed' ELSE 'registry' END,
-       'hub namespace ' || CASE WHEN h.namespace = '' THEN h.source_id ELSE h.namespace END
-FROM hub h LEFT JOIN ns ON ns.namespace = h.namespace AND h.namespace <> ''
+SELECT h.artifact_id, coalesce(o.org_id, ns.org_id), coalesce(o.country, ns.country), 1.0,
+       CASE WHEN coalesce(o.org_id, ns.org_id) IS NULL THEN 'unattributed' ELSE 'registry' END,
+       CASE WHEN o.org_id IS NOT NULL THEN 'hub repository ' || o.pattern
+            ELSE 'hub namespace ' || CASE WHEN h.namespace = '' THEN h.source_id
+                                          ELSE h.namespace END END
+FROM hub h LEFT JOIN over o ON o.key = h.artifact_id
+LEFT JOIN ns ON ns.namespace = h.namespace AND h.namespace <> ''
 """
 
 

@@ -43,7 +43,7 @@ from openrace.errors import UsageError
 
 GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "access", "none")
 PERIODS: tuple[str, ...] = ("month", "quarter", "year", "none")
-SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github", "benchmarks")
+SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github", "benchmarks", "epoch")
 
 #: The value of ``group`` when a metric is evaluated with ``by="none"``.
 ALL = "all"
@@ -102,6 +102,26 @@ ORG_LEVEL = Option(
     "org: the organisation as listed; root: its ultimate parent (e.g. a lab counted for its "
     "company); used when grouping by organisation",
 )
+
+#: Hong Kong (HK) in the China group: the default of every US–China comparison, so that
+#: SenseTime, HKUST, CUHK or HKU count for China; ``mainland`` keeps them apart.
+CHINA_GROUP = Option(
+    "china",
+    ("with-hk", "mainland"),
+    "with-hk",
+    "with-hk: China is the group 'China incl. Hong Kong' (CN + HK, shown as CN); "
+    "mainland: mainland China alone (Hong Kong is its own country)",
+)
+#: The country code the China group is shown under, and the codes it gathers.
+CHINA = "CN"
+CHINA_WITH_HK = ("CN", "HK")
+
+
+def china_group(country: Any, q: Query) -> Any:
+    """A country column with Hong Kong counted as China unless ``china=mainland``."""
+    if q.options.get("china", CHINA_GROUP.default) == "mainland":
+        return country
+    return country.isin(CHINA_WITH_HK).ifelse(CHINA, country)
 
 
 @dataclass(frozen=True)

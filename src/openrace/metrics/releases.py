@@ -1,7 +1,15 @@
-"""Release metrics over the registry's notable releases.
+"""Release metrics over notable releases: the registry's and Epoch AI's.
 
-A release is an artifact of kind ``release`` (source ``registry``) with ``registry``
-attributions to its organisations (weight 1/n for n organisations). Its country is, by
+A release is an artifact of kind ``release``: the curated registry's (source
+``registry``, ``registry`` attributions) or a model of Epoch AI's lists (source ``epoch``,
+``epoch`` attributions; see :mod:`openrace.harvest.epoch`), weight 1/n for n
+organisations. Option ``catalogue`` picks them: ``registry`` or ``epoch`` alone, or
+``both`` (the default) — the registry's releases, and Epoch's models filling what the
+registry lacks: an Epoch model whose name matches a registry release (same letters and
+digits, a parenthesised suffix ignored: ``GPT-4 (Mar 2023)`` = ``GPT-4``) is counted once,
+as the registry's. ``epoch_list`` keeps only Epoch's notable, frontier or large-scale
+(>= 1e23 FLOP) models. With no Epoch data harvested every catalogue but ``epoch`` is the
+registry. Its country is, by
 default, the country of the organisation's ultimate owner (``country_rule=owner``), or the
 organisation's own location (``country_rule=location``). "Open" means open weights
 (``access = 'open-weights'``); API-only and unreleased models are "closed".
@@ -19,23 +27,47 @@ import ibis
 
 from openrace.metrics.base import (
     ALL,
+    CHINA_GROUP,
     COUNTING,
     COUNTRY_RULE,
     ORG_LEVEL,
+    Option,
     Query,
     Tables,
+    china_group,
     metric,
     period_of,
     tidy,
 )
 
-RELEASE_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL)
+CATALOGUE = Option(
+    "catalogue",
+    ("both", "registry", "epoch"),
+    "both",
+    "both: the registry's releases, with Epoch AI's models filling what the registry lacks "
+    "(a model in both counted once); registry: the curated registry only; epoch: Epoch "
+    "AI's lists only",
+)
+EPOCH_LIST = Option(
+    "epoch_list",
+    ("any", "notable", "frontier", "large-scale"),
+    "any",
+    "which of Epoch AI's models count: any, or only its notable, frontier (top 10 by "
+    "training compute when released) or large-scale (>= 1e23 FLOP) models",
+)
+RELEASE_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL, CATALOGUE, EPOCH_LIST, CHINA_GROUP)
+#: attribution methods of release artifacts
+RELEASE_METHODS = ("registry", "epoch")
 OPEN_ACCESS = "open-weights"
 RELEASE_PERIODS = ("year", "quarter", "month", "none")
 RELEASE_BY = ("country", "org", "sector", "none")
 RELEASE_CAVEATS = (
     "Releases are the curated registry's notable releases, not every model published.",
     "A release's date is its announcement date; some are known to the month only.",
+    "By default China is 'China incl. Hong Kong' (CN + HK); option china=mainland keeps "
+    "Hong Kong apart.",
+    "With Epoch AI's data harvested (openrace update epoch), its models fill what the "
+    "registry lacks (catalogue=both); data: Epoch AI, CC BY 4.0.",
 )
 
 
@@ -47,23 +79,30 @@ def has_releases(t: Tables) -> Any:
 def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
     """One row per (period, group, release, dims) with the release's summed weight in the
     group, ``is_open`` and ``is_osaid`` (1/0). The building block of every release metric."""
-    a = t.table("artifacts")
-    a = a.filter(a.kind == "release").select(
+    a = catalogue(t, q).select(
         "artifact_id", "created", "access", "license_class", "modality", "mof_class", "osaid"
     )
     at = t.table("attributions")
-    at = at.filter(at.method == "registry").select(
+    at = at.filter(at.method.isin(RELEASE_METHODS)).select(
         "artifact_id", "org_id", att_country=at.country, weight=at.weight
     )
     o = _orgs(t)
+    ow = t.table("attributions")
+    ow = ow.filter(ow.method == "owner").select(
+        ow_artifact=ow.artifact_id, ow_org=ow.org_id, owner_then=ow.country,
+        root_then=ow.detail)
     j = a.join(at, "artifact_id").left_join(o, at.org_id == o.org_key)
+    j = j.left_join(ow, (j.artifact_id == ow.ow_artifact) & (j.org_id == ow.ow_org))
     if q.by == "country":
         if q.opt("country_rule") == "owner":
-            group = j.owner_country.coalesce(j.att_country)
+            # the owner on the release's date (an acquisition does not apply backwards)
+            group = j.owner_then.coalesce(j.owner_country).coalesce(j.att_country)
         else:
             group = j.att_country.coalesce(j.org_country)
+        group = china_group(group, q)
     elif q.by == "org":
-        group = j.root_org.coalesce(j.org_id) if q.opt("org_level") == "root" else j.org_id
+        group = (j.root_then.coalesce(j.root_org).coalesce(j.org_id)
+                 if q.opt("org_level") == "root" else j.org_id)
     elif q.by == "sector":
         group = j.sector
     else:
@@ -92,6 +131,30 @@ def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
     return rows.group_by(keys).aggregate(
         weight=rows.weight.sum(), is_open=rows.is_open.max(), is_osaid=rows.is_osaid.max()
     )
+
+
+def match_key(title: Any) -> Any:
+    """The Ibis form of :func:`openrace.sources.epoch.name_key`."""
+    return title.lower().re_replace(r"\([^)]*\)", "").re_replace("[^a-z0-9]", "")
+
+
+def catalogue(t: Tables, q: Query) -> Any:
+    """The release artifacts of the query's ``catalogue`` and ``epoch_list``."""
+    a = t.table("artifacts")
+    a = a.filter(a.kind == "release")
+    cat = q.options.get("catalogue", CATALOGUE.default)
+    lst = q.options.get("epoch_list", EPOCH_LIST.default)
+    if lst != "any":
+        a = a.filter((a.source != "epoch") | a.tags.contains(lst))
+    reg = a.filter(a.source != "epoch")
+    if cat == "registry":
+        return reg
+    if cat == "epoch":
+        return a.filter(a.source == "epoch")
+    keys = reg.select(key=match_key(reg.title)).union(
+        reg.select(key=match_key(reg.source_id))).distinct()
+    j = a.left_join(keys, match_key(a.title) == keys.key)
+    return j.filter((j.source != "epoch") | j.key.isnull()).select(a.columns)
 
 
 def _orgs(t: Tables) -> Any:

@@ -58,6 +58,35 @@ class Registry:
         """The country of an organisation's ultimate parent."""
         return self.root(org_id).country
 
+    def root_at(self, org_id: str, when: dt.date) -> Organization:
+        """The ultimate parent of an organisation on ``when``: the parent chain followed
+        up to the first link that did not exist yet (``parent_since`` after ``when``)."""
+        return owner_at({o.id: (o.parent, o.parent_since) for o in self.organizations},
+                        org_id, when, self._orgs)
+
+
+def owner_at(links: dict[str, tuple[str | None, dt.date | None]], org_id: str,
+             when: dt.date, objects: dict[str, Any] | None = None) -> Any:
+    """The owner of ``org_id`` on ``when`` given each organisation's (parent, since):
+    the chain is followed while each link already existed. Returns the owner's id, or
+    its object from ``objects`` when given.
+
+    >>> owner_at({"silo": ("amd", dt.date(2024, 8, 9)), "amd": (None, None)}, "silo",
+    ...          dt.date(2023, 1, 1))
+    'silo'
+    """
+    cur = org_id
+    seen = {cur}
+    while True:
+        parent, since = links.get(cur, (None, None))
+        if not parent or parent not in links or parent in seen:
+            break
+        if since is not None and since > when:
+            break
+        cur = parent
+        seen.add(cur)
+    return objects[cur] if objects is not None else cur
+
 
 # -- YAML with line numbers -----------------------------------------------------------------
 
@@ -309,6 +338,17 @@ def _cross_check(orgs: list[tuple[Organization, str]], org_at: dict[str, str],
                 break
             seen.add(p.id)
             p = by_id.get(p.parent) if p.parent else None
+    for org, at in orgs:
+        if org.parent_since is not None and org.parent_since > dt.date.today():
+            problems.append(f"{at}: parent_since: {org.parent_since} is in the future")
+    repos: dict[str, str] = {}
+    for org, _ in orgs:
+        for r in org.hf_repos:
+            key = r.lower()
+            if key in repos and repos[key] != org.id:
+                problems.append(f"{org_at[org.id]}: hf_repos: {r!r} is also claimed by "
+                                f"{repos[key]!r}")
+            repos[key] = org.id
     namespaces: dict[str, str] = {}
     for org, _ in orgs:
         for ns in org.hf_namespaces:

@@ -18,6 +18,8 @@ Modality = Literal[
 _ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _REL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: a Hub repository, or a pattern of them with ``*`` in the name: ``google/gemma-*``
+_HF_REPO_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9*][A-Za-z0-9._*-]*$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -39,7 +41,15 @@ class Organization(BaseModel):
     extra_countries: list[str] = []
     sector: Sector
     parent: str | None = None
+    #: the day the organisation came under ``parent`` (an acquisition); before it, it was
+    #: its own owner. None: it always belonged to its parent.
+    parent_since: date | None = None
+    #: where ``parent_since`` comes from (required with it)
+    parent_source: str | None = None
     hf_namespaces: list[str] = []
+    #: Hub repositories (``*`` patterns allowed) credited to this organisation whatever
+    #: namespace hosts them, e.g. ``google/gemma-*`` for Google DeepMind
+    hf_repos: list[str] = []
     github_orgs: list[str] = []
     ror: str | None = None
     openalex_id: str | None = None
@@ -53,10 +63,27 @@ class Organization(BaseModel):
             raise ValueError(f"id {v!r} must be lowercase letters, digits and '-'")
         return v
 
-    @field_validator("homepage", "source")
+    @field_validator("homepage", "source", "parent_source")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         return _check_url(v)
+
+    @field_validator("hf_repos")
+    @classmethod
+    def _repos(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if not _HF_REPO_PATTERN.match(r):
+                raise ValueError(f"hf_repos: {r!r} must be 'namespace/name' ('*' allowed in "
+                                 "the name)")
+        return v
+
+    @model_validator(mode="after")
+    def _since(self) -> Organization:
+        if self.parent_since is not None and self.parent is None:
+            raise ValueError("parent_since is given but there is no parent")
+        if self.parent_since is not None and self.parent_source is None:
+            raise ValueError("parent_since needs parent_source (where the date comes from)")
+        return self
 
     @field_validator("ror")
     @classmethod

@@ -6,8 +6,11 @@ import hashlib
 import json
 
 from openrace.openness import Components, license_class, meets_osaid, mof_class
-from openrace.registry.loader import Registry
+from openrace.registry.loader import Registry, owner_at
 from openrace.store import Store, utcnow
+
+#: the attribution method of an organisation's owner on a release's date
+OWNER_METHOD = "owner"
 
 
 def registry_fingerprint(registry: Registry) -> str:
@@ -20,6 +23,53 @@ def registry_fingerprint(registry: Registry) -> str:
     return h.hexdigest()[:16]
 
 
+def release_repo_overrides(registry: Registry) -> dict[str, list[str]]:
+    """Hub repositories of registry releases hosted under another organisation's
+    namespace than its first organisation's — the developer, listed first (Zhipu's GLM-4
+    under Tsinghua's ``THUDM``, DeepMind's Gemma under ``google``): each is credited to that
+    first organisation, so that the Hub data and the releases agree on who made it."""
+    owner = {ns.lower(): o.id for o in registry.organizations for ns in o.hf_namespaces}
+    out: dict[str, list[str]] = {}
+    for r in registry.releases:
+        if not r.hf_repo:
+            continue
+        ns_owner = owner.get(r.hf_repo.split("/", 1)[0].lower())
+        if ns_owner is not None and ns_owner != r.orgs[0]:
+            out.setdefault(r.orgs[0], []).append(r.hf_repo)
+    return out
+
+
+def refresh_dated_owners(store: Store) -> int:
+    """Recompute the ``owner`` attributions of every release (registry and Epoch): for
+    each organisation of a release whose owner on the release's date differs from its
+    owner today (a ``parent_since`` after the release), one row with the organisation
+    (``org_id``), the country of its owner on that date (``country``) and that owner's id
+    (``detail``). The owner rule of the release metrics prefers these rows, so an
+    acquisition does not apply backwards. Returns rows written."""
+    orgs = store.dicts("SELECT id, parent, parent_since, country, root_org FROM organizations")
+    links = {o["id"]: (o["parent"], o["parent_since"]) for o in orgs}
+    by_id = {o["id"]: o for o in orgs}
+    rows = []
+    if any(o["parent_since"] is not None for o in orgs):
+        for r in store.dicts(
+            "SELECT t.artifact_id, t.org_id, t.weight, a.created FROM attributions t "
+            "JOIN artifacts a USING (artifact_id) WHERE a.kind = 'release' AND "
+            "t.method IN ('registry', 'epoch') AND t.org_id IS NOT NULL AND "
+            "a.created IS NOT NULL"
+        ):
+            if r["org_id"] not in links:
+                continue
+            owner = owner_at(links, r["org_id"], r["created"].date())
+            if owner != by_id[r["org_id"]]["root_org"]:
+                rows.append({"artifact_id": r["artifact_id"], "org_id": r["org_id"],
+                             "country": by_id[owner]["country"], "weight": r["weight"],
+                             "method": OWNER_METHOD, "detail": owner})
+    with store.transaction():
+        store.con.execute("DELETE FROM attributions WHERE method = ?", [OWNER_METHOD])
+        store.insert("attributions", rows)
+    return len(rows)
+
+
 def sync_registry(store: Store, registry: Registry) -> dict[str, int]:
     """Make the store's registry rows equal to ``registry``, in one transaction.
 
@@ -28,11 +78,13 @@ def sync_registry(store: Store, registry: Registry) -> dict[str, int]:
     1/n to each of its n organisations. Idempotent. Returns counts written.
     """
     now = utcnow()
+    overrides = release_repo_overrides(registry)
     org_rows = []
     for o in registry.organizations:
         root = registry.root(o.id)
         org_rows.append({
             **o.model_dump(),
+            "hf_repos": list(dict.fromkeys([*o.hf_repos, *overrides.get(o.id, [])])),
             "owner_country": root.country,
             "root_org": root.id,
         })
@@ -77,6 +129,10 @@ def sync_registry(store: Store, registry: Registry) -> dict[str, int]:
                               [gone])
         store.upsert("artifacts", art_rows, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, ["registry"], attr_rows)
+        refresh_dated_owners(store)
+        newest = max((r.date for r in registry.releases), default=None)
+        if newest is not None:
+            store.set_meta("registry_coverage", newest.isoformat())
         store.set_meta("registry_fingerprint", registry_fingerprint(registry))
         store.set_meta("registry_synced_at", now.isoformat(timespec="seconds"))
     return {"organizations": len(org_rows), "releases": len(art_rows),

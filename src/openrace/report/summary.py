@@ -9,7 +9,10 @@ from datetime import datetime
 from openrace.report.context import Headline, ReportContext
 from openrace.report.sections import Section
 
-SOURCE_NAMES = {"hf": "the Hugging Face Hub", "openalex": "OpenAlex", "github": "GitHub"}
+SOURCE_NAMES = {"hf": "the Hugging Face Hub", "openalex": "OpenAlex", "github": "GitHub",
+                # the credit Epoch AI's CC BY licence asks for
+                "epoch": "Epoch AI, ‘Data on AI Models’ (published online at epoch.ai, "
+                         "https://epoch.ai/data/ai-models, licensed CC BY 4.0)"}
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pyarrow as pa
 
@@ -36,8 +37,8 @@ def build(ctx: ReportContext) -> Section:
     n_rel = 0
     unattributed = 0.0
     if ctx.has_data("releases"):
-        n_rel = int(sum(r["value"] for r in
-                        ctx.metric("releases", by="none", period="none").to_pylist()))
+        n_rel = int(sum(r["value"] for r in ctx.metric(
+            "releases", by="none", period="none", catalogue="registry").to_pylist()))
         unattributed = sum(r["value"] for r in
                            ctx.metric("releases", by="country", period="none").to_pylist()
                            if not r["group"])
@@ -61,6 +62,16 @@ def build(ctx: ReportContext) -> Section:
         ("Open", "Open means downloadable weights. Closed means API-only or unreleased."),
         ("Notable", "A release is notable when it is in the curated registry: models that "
          "moved the field or were widely reported, open and closed, from 2019."),
+        ("China incl. Hong Kong", "Every US–China comparison of releases counts "
+         "organisations in Hong Kong (HK) for China, shown as CN: the registry's China file "
+         "covers mainland China and Hong Kong. Mainland China alone is an alternative "
+         "definition of every release claim (option china=mainland)."),
+        ("Epoch AI's models", "After `openrace update epoch`, Epoch AI's notable, frontier "
+         "(top 10 by training compute when released) and large-scale (at least 1e23 FLOP) "
+         "models fill what the registry lacks (catalogue=both, the default): a model whose "
+         "name matches a registry release counts once, as the registry's. Each Epoch "
+         "organisation is linked to the registry by name or alias; one the registry does not "
+         "know counts for the country Epoch gives (listed below)."),
         ("Periods", "Calendar quarters and years of the announcement date."),
         ("Crossover", "The first period from which one group's value matched (above zero) or "
          "passed another's in every period through the latest one, for at least two periods; "
@@ -79,6 +90,17 @@ def build(ctx: ReportContext) -> Section:
         for c, n in by_country.most_common()
     ]) if by_country else pa.table({"country": pa.array([], pa.string()),
                                     "organisations": pa.array([], pa.int64())})
+    unmatched = unmatched_organizations(ctx.store)
+    if unmatched:
+        section.tables.append(Table(
+            name="epoch-unmatched-organizations",
+            title="Epoch AI organisations not in the registry",
+            caption="Organisation names in Epoch AI's data that match no registry "
+            "organisation or alias: their models count for the country Epoch gives, with no "
+            "organisation, sector or parent.",
+            data=pa.Table.from_pylist(unmatched),
+            limit=60,
+        ))
     section.tables.append(Table(
         name="registry-countries",
         title="Organisations in the registry, by country",
@@ -88,6 +110,13 @@ def build(ctx: ReportContext) -> Section:
         limit=60,
     ))
     return section
+
+
+def unmatched_organizations(store: Any) -> list[dict[str, Any]]:
+    """Epoch organisation names the registry does not know (none before an Epoch update)."""
+    from openrace.harvest.epoch import unmatched_organizations as names
+
+    return names(store)
 
 
 def _top(counter: Counter[str]) -> str:

@@ -8,6 +8,7 @@ import altair as alt
 import pyarrow as pa
 
 from openrace import listings
+from openrace.coverage import quarter_completeness
 from openrace.metrics.crossover import detect_in
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
@@ -73,10 +74,16 @@ def build(ctx: ReportContext) -> Section:
     n_total = sum(r["value"] for r in ctx.metric("releases", by="none", period="none").to_pylist())
     unattributed = [r for r in rel.to_pylist() if not r["group"]]
     synced = (ctx.store.meta("registry_synced_at") or "")[:10]
+    n_epoch = n_total - sum(r["value"] for r in ctx.metric(
+        "releases", by="none", period="none", catalogue="registry").to_pylist())
+    epoch_date = ctx.store.meta("epoch_data_date")
     coverage = (
         f"{fmt_int(n_total)} notable releases in the openrace registry"
         + (f" (registry written to the store on {synced})" if synced else "")
-        + ", each attributed to the country of its organisation's owner"
+        + (f" and {fmt_int(n_epoch)} more from Epoch AI's lists (data of {epoch_date}) that "
+           "the registry lacks" if n_epoch > 0 and epoch_date else "")
+        + ", each attributed to the country of its organisation's owner, China counted with "
+        "Hong Kong (CN + HK)"
         + (f"; {fmt_int(sum(r['value'] for r in unattributed))} without a country"
            if unattributed else "; none unattributed")
         + "."
@@ -213,8 +220,31 @@ def build(ctx: ReportContext) -> Section:
                  "params_b"],
     ))
 
+    # how complete the latest quarters are ------------------------------------------------
+    complete = quarter_completeness(ctx.store)
+    latest_note = _completeness_note(complete)
+    if complete:
+        section.tables.append(Table(
+            name="releases-completeness",
+            title="How complete the latest quarters are",
+            caption="The registry adds releases as they are confirmed, so its latest quarters "
+            "are incomplete. Per quarter: the registry's releases; with Epoch AI's data, "
+            "Epoch's notable models and how many of them the registry has. A quarter is "
+            "partial when it ends after the registry's newest release.",
+            data=pa.Table.from_pylist([{
+                "quarter": r["period"], "registry_releases": r["registry"],
+                "epoch_notable_models": r["epoch_notable"] if epoch_date else None,
+                "of_which_in_registry": r["epoch_in_registry"] if epoch_date else None,
+                "registry_share_of_epoch": r["registry_share_of_epoch"],
+                "partial": "yes" if r["partial"] else "no"} for r in complete]),
+            period_field="quarter",
+            limit=8,
+        ))
+
     # prose and headlines -----------------------------------------------------------------
     section.prose = _prose(year, us_y, cn_y, us_share, cn_share, cross, n_total)
+    if latest_note:
+        section.prose.append(latest_note)
     if first_q and first_q != cross:
         section.prose[-1] += (
             f" The first single quarter in which China's count matched or passed the United "
@@ -246,10 +276,30 @@ def build(ctx: ReportContext) -> Section:
         "releases every quarter" if cross else
         "China's open-weight releases have not stayed level with or ahead of the US's",
         value=cross or "not yet",
-        date=f"registry data to {rel.column('period').to_pylist()[-1]}" if rel.num_rows else "",
+        date=(f"registry data to {rel.column('period').to_pylist()[-1]}"
+              + (f", newest release {complete[-1]['registry_through']}; the latest quarter "
+                 "is not complete" if complete and complete[-1]["partial"] else "")
+              if rel.num_rows else ""),
         priority=30,
     ))
     return section
+
+
+def _completeness_note(rows: list[dict[str, Any]]) -> str:
+    """One sentence on how complete the latest quarters are (empty without data)."""
+    if not rows:
+        return ""
+    through = rows[-1]["registry_through"]
+    partial = [r["period"] for r in rows if r["partial"]]
+    text = (f"The registry's newest release is of {through}"
+            + (f", so {' and '.join(partial)} {'is' if len(partial) == 1 else 'are'} not "
+               "complete: counts, crossovers and trailing-four-quarter figures that include "
+               "them may rise as releases are added." if partial else "."))
+    shares = [r for r in rows if r["registry_share_of_epoch"] is not None]
+    if shares:
+        text += " Of Epoch AI's notable models, the registry holds " + ", ".join(
+            f"{fmt_pct(r['registry_share_of_epoch'])} in {r['period']}" for r in shares) + "."
+    return text
 
 
 def _open_closed(table: pa.Table, country: str, year: str | None) -> tuple[float, float]:

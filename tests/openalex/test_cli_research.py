@@ -60,6 +60,7 @@ def test_daily_allowance_stops_then_resumes(server: FakeAlexServer, alex: FakeAl
                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("OPENALEX_ENDPOINT", server.url)
+    monkeypatch.setenv("OPENALEX_API_KEY", "k-123")
     db = tmp_path / "s.duckdb"
     alex.budget = 6
     code, _, err = _run([*UPDATE, "--store", str(db), "--no-links"], capsys)

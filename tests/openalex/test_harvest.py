@@ -112,9 +112,9 @@ def test_interrupted_harvest_resumes_without_doubling(ostore: Store, client: Ope
 
 def test_interrupted_aggregates_resume(ostore: Store, client: OpenAlexClient,
                                        alex: FakeAlex) -> None:
-    alex.faults[6] = Fault(500)
-    alex.faults[7] = Fault(500)
-    alex.faults[8] = Fault(500)
+    # retries=3: four 500s in a row end the run
+    for n in (6, 7, 8, 9):
+        alex.faults[n] = Fault(500)
     with pytest.raises(Exception, match="kept failing"):
         harvester(ostore, client).aggregates()
     first = ostore.counts()["aggregates"]

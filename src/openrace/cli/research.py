@@ -32,9 +32,11 @@ def update_openalex(
     links: bool = typer.Option(True, "--links/--no-links", help="Resolve arxiv:* tags of "
                                "harvested Hub models to OpenAlex works."),
     retries: int = typer.Option(5, "--retries", help="Retries of a failed request (5xx, "
-                                "network) before giving up; the next run resumes."),
-    requests_per_second: float = typer.Option(50.0, "--requests-per-second", help="Request "
-                                              "pace (OpenAlex allows 100/s; 0: no pacing)."),
+                                "network, 403 too many per second) before giving up; 0: no "
+                                "retry. The next run resumes."),
+    requests_per_second: float = typer.Option(10.0, "--requests-per-second", help="Request "
+                                              "pace (a free key is allowed 30/s; 0: no "
+                                              "pacing)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -48,8 +50,10 @@ def update_openalex(
     if selection not in SELECTIONS:
         raise UsageError(f"--selection must be one of {', '.join(SELECTIONS)}, not "
                          f"{selection!r}")
-    if retries < 1:
-        raise UsageError("--retries must be at least 1")
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
+    if requests_per_second < 0:
+        raise UsageError("--requests-per-second must be 0 (no pacing) or more")
     parts = [p for p, on in (("aggregates", aggregates), ("works", works), ("links", links))
              if on]
     if not parts:

@@ -35,6 +35,7 @@ from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributio
 from openrace.errors import OpenraceError, UsageError
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
+    PER_PAGE,
     SEGMENTS,
     WORK_FIELDS,
     BadRecord,
@@ -265,7 +266,7 @@ class OpenAlexHarvester:
                 state = json.loads(prev["cursor"])
             except ValueError:
                 state = {}
-        per_page = min(200, self.top)
+        per_page = min(PER_PAGE, self.top)
         rank_name = rank_metric(self.selection)
 
         def work() -> None:
@@ -425,6 +426,7 @@ def top1pct_threshold(total_works: float) -> int:
 def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
             "works", "links"), **options: Any) -> list[dict[str, Any]]:
     """Run the chosen parts of an OpenAlex harvest; return one summary per part."""
+    client.check_key()
     h = OpenAlexHarvester(store, client, **options)
     out = []
     for part in parts:

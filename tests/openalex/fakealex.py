@@ -48,8 +48,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.fakeserver import JsonHandler
 
-COUNTRY_NAMES = {"US": "United States", "CN": "China", "GB": "United Kingdom",
-                 "FR": "France", "DE": "Germany", "CA": "Canada", "JP": "Japan"}
+COUNTRY_NAMES = {
+    "US": "United States",
+    "CN": "China",
+    "GB": "United Kingdom",
+    "FR": "France",
+    "DE": "Germany",
+    "CA": "Canada",
+    "JP": "Japan",
+}
 #: OpenAlex's documented ``per_page`` range
 MAX_PER_PAGE = 100
 #: groups of a group_by answer when ``per_page`` is not given (the server's default)
@@ -57,13 +64,33 @@ GROUP_DEFAULT = 200
 #: values one OR filter may hold
 MAX_OR_VALUES = 100
 CREDIT_USD = 0.0001
-VALID_PARAMS = {"api_key", "api-key", "cursor", "filter", "group_by", "group-by", "mailto",
-                "page", "per_page", "per-page", "select", "sort", "sample", "seed", "search"}
+VALID_PARAMS = {
+    "api_key",
+    "api-key",
+    "cursor",
+    "filter",
+    "group_by",
+    "group-by",
+    "mailto",
+    "page",
+    "per_page",
+    "per-page",
+    "select",
+    "sort",
+    "sample",
+    "seed",
+    "search",
+}
 
 
-def make_institution(iid: str, country: str | None, itype: str = "education",
-                     ror: str | None = None, lineage: Sequence[str] = (),
-                     name: str | None = None) -> dict[str, Any]:
+def make_institution(
+    iid: str,
+    country: str | None,
+    itype: str = "education",
+    ror: str | None = None,
+    lineage: Sequence[str] = (),
+    name: str | None = None,
+) -> dict[str, Any]:
     """An institution as it appears inside an authorship."""
     return {
         "id": f"https://openalex.org/{iid}",
@@ -75,16 +102,25 @@ def make_institution(iid: str, country: str | None, itype: str = "education",
     }
 
 
-def make_author(name: str, institutions: Sequence[dict[str, Any]],
-                countries: Sequence[str] | None = None, position: str = "middle"
-                ) -> dict[str, Any]:
+def make_author(
+    name: str,
+    institutions: Sequence[dict[str, Any]],
+    countries: Sequence[str] | None = None,
+    position: str = "middle",
+) -> dict[str, Any]:
     """One authorship (countries default to the institutions' countries)."""
-    cs = list(countries) if countries is not None else list(dict.fromkeys(
-        i["country_code"] for i in institutions if i.get("country_code")))
+    cs = (
+        list(countries)
+        if countries is not None
+        else list(dict.fromkeys(i["country_code"] for i in institutions if i.get("country_code")))
+    )
     return {
         "author_position": position,
-        "author": {"id": f"https://openalex.org/A{abs(hash(name)) % 10**10}",
-                   "display_name": name, "orcid": None},
+        "author": {
+            "id": f"https://openalex.org/A{abs(hash(name)) % 10**10}",
+            "display_name": name,
+            "orcid": None,
+        },
         "institutions": list(institutions),
         "countries": cs,
         "is_corresponding": False,
@@ -93,21 +129,33 @@ def make_author(name: str, institutions: Sequence[dict[str, Any]],
     }
 
 
-def make_work(n: int, year: int, cited: int, authors: Sequence[dict[str, Any]], *,
-              subfield: int = 1702, extra_subfields: Sequence[int] = (),
-              doi: str | None = None, title: str | None = None) -> dict[str, Any]:
+def make_work(
+    n: int,
+    year: int,
+    cited: int,
+    authors: Sequence[dict[str, Any]],
+    *,
+    subfield: int = 1702,
+    extra_subfields: Sequence[int] = (),
+    doi: str | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
     """A work in the real shape (the fields openrace reads, and a few more)."""
     topic = {
         "id": f"https://openalex.org/T{10000 + subfield}",
         "display_name": f"Topic of subfield {subfield}",
         "score": 0.99,
-        "subfield": {"id": f"https://openalex.org/subfields/{subfield}",
-                     "display_name": "Artificial Intelligence" if subfield == 1702 else "x"},
+        "subfield": {
+            "id": f"https://openalex.org/subfields/{subfield}",
+            "display_name": "Artificial Intelligence" if subfield == 1702 else "x",
+        },
         "field": {"id": "https://openalex.org/fields/17", "display_name": "Computer Science"},
         "domain": {"id": "https://openalex.org/domains/3", "display_name": "Physical Sciences"},
     }
-    topics = [topic] + [{**topic, "subfield": {"id": f"https://openalex.org/subfields/{s}",
-                                               "display_name": "x"}} for s in extra_subfields]
+    topics = [topic] + [
+        {**topic, "subfield": {"id": f"https://openalex.org/subfields/{s}", "display_name": "x"}}
+        for s in extra_subfields
+    ]
     return {
         "id": f"https://openalex.org/W{n}",
         "doi": doi,
@@ -245,21 +293,29 @@ def _norm(key: str, value: str) -> str:
     return _tail(value) if value.startswith("https://openalex.org/") else value
 
 
-def _clause(values_of: Callable[[dict[str, Any], str], set[str] | None],
-            probe: dict[str, Any], clause: str) -> Callable[[dict[str, Any]], bool]:
+def _clause(
+    values_of: Callable[[dict[str, Any], str], set[str] | None], probe: dict[str, Any], clause: str
+) -> Callable[[dict[str, Any]], bool]:
     """One filter clause as a predicate, or :class:`BadQuery` as OpenAlex refuses it."""
     key, sep, raw = clause.partition(":")
     if not sep or not raw:
         raise BadQuery(f"Invalid query parameters error. Filter '{clause}' has no value.")
     if "|" in raw:
-        if any(values_of(probe, p.partition(":")[0].lstrip("!")) is not None
-               for p in raw.split("|") if ":" in p):
-            raise BadQuery(f"It looks like you're trying to do an OR query between filters "
-                           f"and it's not supported. Problem value: {raw}")
+        if any(
+            values_of(probe, p.partition(":")[0].lstrip("!")) is not None
+            for p in raw.split("|")
+            if ":" in p
+        ):
+            raise BadQuery(
+                f"It looks like you're trying to do an OR query between filters "
+                f"and it's not supported. Problem value: {raw}"
+            )
         parts = raw.split("|")
         if len(parts) > MAX_OR_VALUES:
-            raise BadQuery(f"Maximum number of values exceeded for {key}. Decrease values "
-                           f"to {MAX_OR_VALUES} or below.")
+            raise BadQuery(
+                f"Maximum number of values exceeded for {key}. Decrease values "
+                f"to {MAX_OR_VALUES} or below."
+            )
         if any(p.startswith("!") for p in parts[1:]):
             raise BadQuery("The ! operator can only be used at the beginning of an OR query")
     neg = raw.startswith("!")
@@ -290,20 +346,26 @@ def _clause(values_of: Callable[[dict[str, Any], str], set[str] | None],
             hit = all(v in got for v in wanted_all)
         else:
             hit = bool(got & wanted) or any(
-                lo <= int(g) <= hi for g in got if g.isdigit() for lo, hi in year_ranges)
+                lo <= int(g) <= hi for g in got if g.isdigit() for lo, hi in year_ranges
+            )
         return hit != neg
 
     return test
 
 
-def _predicate(values_of: Callable[[dict[str, Any], str], set[str] | None],
-               probe: dict[str, Any], filt: str | None) -> Callable[[dict[str, Any]], bool]:
+def _predicate(
+    values_of: Callable[[dict[str, Any], str], set[str] | None],
+    probe: dict[str, Any],
+    filt: str | None,
+) -> Callable[[dict[str, Any]], bool]:
     tests = []
     for clause in [c for c in (filt or "").split(",") if c]:
         key = clause.partition(":")[0]
         if values_of(probe, key) is None:
-            raise BadQuery(f"{key} is not a valid field. Valid fields are listed at "
-                           "https://developers.openalex.org/api-reference/works")
+            raise BadQuery(
+                f"{key} is not a valid field. Valid fields are listed at "
+                "https://developers.openalex.org/api-reference/works"
+            )
         tests.append(_clause(values_of, probe, clause))
     return lambda item: all(t(item) for t in tests)
 
@@ -325,15 +387,26 @@ def _group_keys(work: dict[str, Any], key: str) -> set[tuple[str, str]] | None:
     """The (key, key_display_name) groups a work belongs to; empty set: unknown."""
     insts = [i for a in work["authorships"] for i in a["institutions"]]
     if key == "authorships.countries":
-        return {(f"https://openalex.org/countries/{c}", COUNTRY_NAMES.get(c, c))
-                for a in work["authorships"] for c in a["countries"]}
+        return {
+            (f"https://openalex.org/countries/{c}", COUNTRY_NAMES.get(c, c))
+            for a in work["authorships"]
+            for c in a["countries"]
+        }
     if key in ("authorships.institutions.country_code", "institutions.country_code"):
-        return {(f"https://openalex.org/countries/{i['country_code']}",
-                 COUNTRY_NAMES.get(i["country_code"], i["country_code"]))
-                for i in insts if i.get("country_code")}
+        return {
+            (
+                f"https://openalex.org/countries/{i['country_code']}",
+                COUNTRY_NAMES.get(i["country_code"], i["country_code"]),
+            )
+            for i in insts
+            if i.get("country_code")
+        }
     if key in ("authorships.institutions.type", "institutions.type"):
-        return {(f"https://openalex.org/institution-types/{i['type']}", i["type"])
-                for i in insts if i.get("type")}
+        return {
+            (f"https://openalex.org/institution-types/{i['type']}", i["type"])
+            for i in insts
+            if i.get("type")
+        }
     if key in ("authorships.institutions.id", "institutions.id"):
         return {(i["id"], i.get("display_name") or "") for i in insts if i.get("id")}
     if key == "publication_year":
@@ -384,11 +457,16 @@ def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             q = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             auth = self.headers.get("Authorization", "")
-            key = (auth.split(" ", 1)[1] if auth.lower().startswith("bearer ") else None) \
-                or q.get("api_key") or q.get("api-key")
+            key = (
+                (auth.split(" ", 1)[1] if auth.lower().startswith("bearer ") else None)
+                or q.get("api_key")
+                or q.get("api-key")
+            )
             if key is not None and alex.api_key is not None and key != alex.api_key:
-                self._json(401, {"error": "Invalid or missing API key",
-                                 "message": "Provide a valid API key"})
+                self._json(
+                    401,
+                    {"error": "Invalid or missing API key", "message": "Provide a valid API key"},
+                )
                 return
             who = "key" if key else "anonymous"
             limit = alex.budget if key else alex.anon_budget
@@ -409,66 +487,91 @@ def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
             remaining = None if limit is None else max(0, limit - used)
             rl: dict[str, str] = {}
             if limit is not None:
-                rl = {"X-RateLimit-Limit": str(limit),
-                      "X-RateLimit-Remaining": str(remaining),
-                      "X-RateLimit-Limit-USD": usd(limit),
-                      "X-RateLimit-Remaining-USD": usd(remaining or 0),
-                      "X-RateLimit-Reset": str(_seconds_to_midnight())}
+                rl = {
+                    "X-RateLimit-Limit": str(limit),
+                    "X-RateLimit-Remaining": str(remaining),
+                    "X-RateLimit-Limit-USD": usd(limit),
+                    "X-RateLimit-Remaining-USD": usd(remaining or 0),
+                    "X-RateLimit-Reset": str(_seconds_to_midnight()),
+                }
             if too_fast:
                 if alex.per_second_status == 429:
-                    self._json(429, {"error": "Rate limit exceeded",
-                                     "message": f"Rate limit exceeded: {alex.per_second} "
-                                     "requests per second. Please slow down."},
-                               {**rl, "Retry-After": "1"})
+                    self._json(
+                        429,
+                        {
+                            "error": "Rate limit exceeded",
+                            "message": f"Rate limit exceeded: {alex.per_second} "
+                            "requests per second. Please slow down.",
+                        },
+                        {**rl, "Retry-After": "1"},
+                    )
                 else:
-                    self._json(403, {"error": "Forbidden",
-                                     "message": "Rate limit exceeded; slow down."}, rl)
+                    self._json(
+                        403,
+                        {"error": "Forbidden", "message": "Rate limit exceeded; slow down."},
+                        rl,
+                    )
                 return
             if spent:
-                self._json(429, {
-                    "error": "Rate limit exceeded",
-                    "message": f"Insufficient budget. This request costs ${usd(cost)} but "
-                    f"you only have ${usd(remaining or 0)} remaining. Resets at midnight "
-                    "UTC.",
-                    "retryAfter": _seconds_to_midnight()},
-                    {**rl, "Retry-After": str(_seconds_to_midnight()),
-                     "X-RateLimit-Cost-Required-USD": usd(cost),
-                     "X-RateLimit-Credits-Required": str(cost)})
+                self._json(
+                    429,
+                    {
+                        "error": "Rate limit exceeded",
+                        "message": f"Insufficient budget. This request costs ${usd(cost)} but "
+                        f"you only have ${usd(remaining or 0)} remaining. Resets at midnight "
+                        "UTC.",
+                        "retryAfter": _seconds_to_midnight(),
+                    },
+                    {
+                        **rl,
+                        "Retry-After": str(_seconds_to_midnight()),
+                        "X-RateLimit-Cost-Required-USD": usd(cost),
+                        "X-RateLimit-Credits-Required": str(cost),
+                    },
+                )
                 return
-            rl.update({"X-RateLimit-Cost-USD": usd(cost), "X-RateLimit-Credits-Used": str(cost)}
-                      if limit is not None else {})
+            rl.update(
+                {"X-RateLimit-Cost-USD": usd(cost), "X-RateLimit-Credits-Used": str(cost)}
+                if limit is not None
+                else {}
+            )
             if path not in ("/works", "/institutions"):
-                self._json(404, {"error": "Not found", "message": f"{parts.path} not found"},
-                           rl)
+                self._json(404, {"error": "Not found", "message": f"{parts.path} not found"}, rl)
                 return
             try:
                 bad = sorted(set(q) - VALID_PARAMS)
                 if bad:
-                    raise BadQuery(f"{bad[0]} is not a valid parameter. Valid parameters "
-                                   f"are: {', '.join(sorted(VALID_PARAMS))}.")
+                    raise BadQuery(
+                        f"{bad[0]} is not a valid parameter. Valid parameters "
+                        f"are: {', '.join(sorted(VALID_PARAMS))}."
+                    )
                 if path == "/works":
                     self._works(q, rl)
                 else:
                     self._institutions(q, rl)
             except BadQuery as exc:
-                self._json(400, {"error": "Invalid query parameters error.",
-                                 "message": str(exc)}, rl)
+                self._json(
+                    400, {"error": "Invalid query parameters error.", "message": str(exc)}, rl
+                )
 
         def _paging(self, q: dict[str, str], group: bool) -> tuple[int, int, str | None]:
             explicit = any(k in q for k in ("per_page", "per-page"))
-            per_page = _int_param(q, "per_page", "per-page",
-                                  default=GROUP_DEFAULT if group else 25)
+            per_page = _int_param(q, "per_page", "per-page", default=GROUP_DEFAULT if group else 25)
             if explicit and not 1 <= per_page <= MAX_PER_PAGE:
                 raise BadQuery(f"per-page parameter must be between 1 and {MAX_PER_PAGE}.")
             page = _int_param(q, "page", default=1)
             if page < 1:
                 raise BadQuery("Page parameter must be greater than 0.")
             if group and page != 1:
-                raise BadQuery("Unable to paginate beyond page 1. Group-by is limited to "
-                               "page 1; use cursor paging.")
+                raise BadQuery(
+                    "Unable to paginate beyond page 1. Group-by is limited to "
+                    "page 1; use cursor paging."
+                )
             if page * per_page > 10000:
-                raise BadQuery("Maximum results size of 10,000 records is exceeded. Cursor "
-                               "pagination is required for records beyond 10,000.")
+                raise BadQuery(
+                    "Maximum results size of 10,000 records is exceeded. Cursor "
+                    "pagination is required for records beyond 10,000."
+                )
             cursor = q.get("cursor")
             offset = _uncursor(cursor) if cursor else (page - 1) * per_page
             return per_page, offset, cursor
@@ -477,9 +580,12 @@ def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
             works = apply_filter(alex.works, q.get("filter"))
             group = q.get("group_by") or q.get("group-by")
             per_page, offset, cursor = self._paging(q, bool(group))
-            meta: dict[str, Any] = {"count": len(works), "db_response_time_ms": 3,
-                                    "page": None if cursor else int(q.get("page", 1)),
-                                    "per_page": per_page}
+            meta: dict[str, Any] = {
+                "count": len(works),
+                "db_response_time_ms": 3,
+                "page": None if cursor else int(q.get("page", 1)),
+                "per_page": per_page,
+            }
             if group:
                 field_, _, flag = group.partition(":")
                 if flag not in ("", "include_unknown"):
@@ -493,45 +599,61 @@ def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
                         counts[k] = counts.get(k, 0) + 1
                 if cursor:  # composite aggregation: key order, a cursor after each page
                     groups = sorted(counts.items(), key=lambda kv: kv[0][0])
-                    page = groups[offset:offset + per_page]
+                    page = groups[offset : offset + per_page]
                     nxt = _cursor(offset + per_page) if page else None
                 else:
                     groups = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
                     page = groups[:per_page]
                     nxt = None
                 meta.update(groups_count=len(page), next_cursor=nxt)
-                self._json(200, {"meta": meta, "results": [], "group_by": [
-                    {"key": k, "key_display_name": d, "count": c} for (k, d), c in page]}, rl)
+                self._json(
+                    200,
+                    {
+                        "meta": meta,
+                        "results": [],
+                        "group_by": [
+                            {"key": k, "key_display_name": d, "count": c} for (k, d), c in page
+                        ],
+                    },
+                    rl,
+                )
                 return
             sort = q.get("sort")
             if sort:
                 field_, _, direction = sort.partition(":")
                 if field_ not in ("cited_by_count", "publication_year", "publication_date"):
                     raise BadQuery(f"{field_} is not a valid sort field.")
-                works = sorted(works, key=lambda w: (_num(w.get(field_)), w["id"]),
-                               reverse=direction == "desc")
-            page_items = works[offset:offset + per_page]
-            meta.update(groups_count=None,
-                        next_cursor=_cursor(offset + per_page) if cursor and page_items
-                        else None)
-            self._json(200, {"meta": meta, "results": self._select(q, page_items),
-                             "group_by": []}, rl)
+                works = sorted(
+                    works, key=lambda w: (_num(w.get(field_)), w["id"]), reverse=direction == "desc"
+                )
+            page_items = works[offset : offset + per_page]
+            meta.update(
+                groups_count=None,
+                next_cursor=_cursor(offset + per_page) if cursor and page_items else None,
+            )
+            self._json(
+                200, {"meta": meta, "results": self._select(q, page_items), "group_by": []}, rl
+            )
 
         def _institutions(self, q: dict[str, str], rl: dict[str, str]) -> None:
             cat = list(alex.institution_catalogue().values())
             pred = _predicate(_institution_values, _PROBE_INST, q.get("filter"))
             found = [i for i in cat if pred(i)]
             per_page, offset, cursor = self._paging(q, False)
-            page_items = found[offset:offset + per_page]
-            meta = {"count": len(found), "db_response_time_ms": 2, "page": None if cursor
-                    else int(q.get("page", 1)), "per_page": per_page,
-                    "next_cursor": _cursor(offset + per_page) if cursor and page_items
-                    else None, "groups_count": None}
-            self._json(200, {"meta": meta, "results": self._select(q, page_items),
-                             "group_by": []}, rl)
+            page_items = found[offset : offset + per_page]
+            meta = {
+                "count": len(found),
+                "db_response_time_ms": 2,
+                "page": None if cursor else int(q.get("page", 1)),
+                "per_page": per_page,
+                "next_cursor": _cursor(offset + per_page) if cursor and page_items else None,
+                "groups_count": None,
+            }
+            self._json(
+                200, {"meta": meta, "results": self._select(q, page_items), "group_by": []}, rl
+            )
 
-        def _select(self, q: dict[str, str], items: list[dict[str, Any]]
-                    ) -> list[dict[str, Any]]:
+        def _select(self, q: dict[str, str], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             sel = q.get("select")
             if not sel:
                 return items
@@ -547,8 +669,9 @@ class FakeAlexServer:
         self.alex = alex
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(alex))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

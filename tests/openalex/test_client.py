@@ -85,14 +85,14 @@ def test_no_retry_with_retries_0(server: FakeAlexServer, alex: FakeAlex) -> None
 
 def test_repeated_403_ends_with_rate_limit_error(client: OpenAlexClient, alex: FakeAlex) -> None:
     alex.fault_fn = lambda n: Fault(403, b"{}", {"Retry-After": "1"})
-    with pytest.raises(RateLimitExhaustedError, match="per second.*--requests-per-second"):
+    with pytest.raises(RateLimitExhaustedError, match=r"per second.*--requests-per-second"):
         client.count(AI)
     assert client.requests == 4
 
 
 def test_a_429_without_detail_is_the_day_spent(client: OpenAlexClient, alex: FakeAlex) -> None:
     alex.faults[1] = Fault(429, b'{"error": "Rate limit exceeded"}', {"Retry-After": "3600"})
-    with pytest.raises(RateLimitExhaustedError, match="daily allowance is spent.*1.0 h"):
+    with pytest.raises(RateLimitExhaustedError, match=r"daily allowance is spent.*1\.0 h"):
         client.count(AI)
     assert client.requests == 1
 
@@ -135,7 +135,7 @@ def test_a_malformed_page_is_fetched_again(client: OpenAlexClient, alex: FakeAle
 def test_a_page_malformed_every_time_is_a_source_error(client: OpenAlexClient, alex: FakeAlex,
                                                        body: bytes) -> None:
     alex.fault_fn = lambda n: Fault(200, body)
-    with pytest.raises(SourceError, match="malformed.*3 times.*resume"):
+    with pytest.raises(SourceError, match=r"malformed.*3 times.*resume"):
         list(client.pages("works", filter=AI))
     assert client.requests == 3  # as the Hub: two fetches again
 

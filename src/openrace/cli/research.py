@@ -37,6 +37,9 @@ def update_openalex(
     requests_per_second: float = typer.Option(10.0, "--requests-per-second", help="Request "
                                               "pace (a free key is allowed 30/s; 0: no "
                                               "pacing)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the calls the run will make "
+                                 "(at most) and their cost against a free key's daily "
+                                 "allowance, and stop; no request is made."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -44,7 +47,7 @@ def update_openalex(
     country and year, by institution type; the top-cited AI works with authorships; links
     from Hub models to their papers. Resumable: an interrupted run, or one stopped by the
     daily allowance, continues where it stopped."""
-    from openrace.harvest.openalex import harvest
+    from openrace.harvest.openalex import harvest, plan
     from openrace.sources.openalex import OpenAlexClient
 
     if selection not in SELECTIONS:
@@ -66,6 +69,16 @@ def update_openalex(
     options = {"selection": selection, "first_year": first_year, "top": top, "progress": say}
     if last_year is not None:
         options["last_year"] = last_year
+    if dry_run:
+        with client, open_store(_store_path(store)) as s:
+            planned = plan(s, client, parts=parts, **options)
+        if fmt == Format.table:
+            out_console.print(_plan_line(planned), markup=False)
+            emit(planned["parts"], fmt)
+        else:
+            emit([planned] if fmt == Format.json else planned["parts"], fmt)
+        return
+    client.check_key()  # before the store is opened: nothing to undo
     with client, open_store(_store_path(store)) as s:
         results = harvest(s, client, parts=parts, **options)
     if fmt == Format.table:
@@ -77,6 +90,19 @@ def update_openalex(
                 f"{r['rejected']:,} quarantined", markup=False)
     else:
         emit(results, fmt)
+
+
+def _plan_line(p: dict) -> str:
+    """The plan of an OpenAlex update as one line."""
+    from openrace.sources.openalex import KEY_HELP
+
+    line = (f"plan: at most {p['calls']:,} list calls, ${p['usd']:.4f} of a free key's "
+            f"${p['allowance_usd']:.2f} a day ({p['share_of_allowance']:.1%})")
+    if p["days"] > 1:
+        line += f"; about {p['days']} days of allowance (each run resumes)"
+    if p["refused"]:
+        line += f"; the run would be refused: {KEY_HELP}"
+    return line
 
 
 @app.command()

@@ -35,6 +35,8 @@ from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributio
 from openrace.errors import OpenraceError, UsageError
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
+    FREE_ALLOWANCE_USD,
+    LIST_CALL_USD,
     PER_PAGE,
     SEGMENTS,
     WORK_FIELDS,
@@ -144,13 +146,67 @@ class OpenAlexHarvester:
         self.store.con.execute("UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
                                [utcnow().date().isoformat(), run_id])
 
+    # -- the plan ------------------------------------------------------------------------------
+
+    def _pending(self, scope: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The resumable run of ``scope`` with the same parameters (None: a new run)."""
+        prev = self.store.resumable_run(SOURCE, scope)
+        if prev is not None and json.loads(prev["params"] or "{}") == params:
+            return prev
+        return None
+
+    def plan_part(self, part: str) -> dict[str, Any]:
+        """The most calls ``part`` will make, and what they are."""
+        if part == "aggregates":
+            prev = self._pending(f"aggregates:{self.selection}", self._agg_params())
+            done = set()
+            if prev is not None:
+                done = {(r["period"], r["segment"]) for r in self.store.dicts(
+                    "SELECT DISTINCT period, segment FROM aggregates WHERE source = ? AND "
+                    "run_id = ? AND country = ?", [SOURCE, prev["run_id"], WORLD])}
+            todo = [(y, seg) for y in self.years for seg in SEGMENTS
+                    if (str(y), seg) not in done]
+            pair = 0 if (str(self.last_year), "pair") in done else 1
+            return {"part": part, "calls": len(todo) * COUNTRY_PAGES + pair,
+                    "what": f"{len(todo)} group_by queries (year x segment) of up to "
+                    f"{COUNTRY_PAGES} pages of 100 countries, and {pair} for the US-China "
+                    "pair"}
+        if part == "works":
+            prev = self._pending(f"top:{self.selection}", self._top_params())
+            state = json.loads(prev["cursor"]) if prev is not None and prev.get("cursor") \
+                else {}
+            start = int(state.get("year", self.first_year))
+            pages = math.ceil(self.top / PER_PAGE)
+            calls = 0
+            for year in self.years:
+                if year < start:
+                    continue
+                done = int(state.get("done", 0)) if year == start else 0
+                calls += max(0, math.ceil((self.top - done) / PER_PAGE))
+            return {"part": part, "calls": calls,
+                    "what": f"{len(self.years)} years x {pages} pages of 100 top-cited "
+                    "works"}
+        if part == "links":
+            wanted = self._wanted_links()
+            stored = self._stored_links()
+            todo = [a for a in wanted if a not in stored]
+            return {"part": part, "calls": math.ceil(len(todo) / 50),
+                    "what": f"{len(todo)} arXiv ids of Hub models, 50 a call"}
+        raise UsageError(f"unknown part {part!r}; parts: aggregates, works, links")
+
+    def _agg_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "filter": self.filter}
+
+    def _top_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "top": self.top,
+                "filter": self.filter}
+
     # -- aggregates ----------------------------------------------------------------------------
 
     def aggregates(self) -> PartResult:
         """Per-country AI works per year, by institution-type segment, and the pair."""
         scope = f"aggregates:{self.selection}"
-        params = {"years": [self.first_year, self.last_year], "filter": self.filter}
-        run_id, prev = self._run(scope, params)
+        run_id, prev = self._run(scope, self._agg_params())
         res = PartResult("aggregates", run_id, resumed=prev is not None)
         measure = measure_name(self.selection)
         pair_measure = f"{measure}_coauthored"
@@ -256,9 +312,7 @@ class OpenAlexHarvester:
     def top_works(self) -> PartResult:
         """The ``top`` most-cited AI works of each year, with authorships."""
         scope = f"top:{self.selection}"
-        params = {"years": [self.first_year, self.last_year], "top": self.top,
-                  "filter": self.filter}
-        run_id, prev = self._run(scope, params)
+        run_id, prev = self._run(scope, self._top_params())
         res = PartResult("works", run_id, resumed=prev is not None)
         state: dict[str, Any] = {}
         if prev is not None and prev.get("cursor"):
@@ -362,10 +416,8 @@ class OpenAlexHarvester:
 
     # -- model <-> paper links ------------------------------------------------------------------
 
-    def link_models(self) -> PartResult:
-        """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
-        run_id, prev = self._run("links", {})
-        res = PartResult("links", run_id, resumed=prev is not None)
+    def _wanted_links(self) -> dict[str, list[str]]:
+        """arXiv id → the Hub models tagged with it."""
         wanted: dict[str, list[str]] = {}
         for r in self.store.dicts(
                 "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
@@ -374,12 +426,24 @@ class OpenAlexHarvester:
             arxiv = r["t"][len("arxiv:"):].strip().lower()
             if arxiv and len(arxiv) <= 40 and " " not in arxiv:
                 wanted.setdefault(arxiv, []).append(r["artifact_id"])
+        return wanted
+
+    def _stored_links(self) -> dict[str, str]:
+        """arXiv id → the stored OpenAlex work with that arXiv DOI."""
         stored: dict[str, str] = {}
         for r in self.store.dicts(
                 "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
                 "artifacts WHERE source = 'openalex' AND kind = 'work') WHERE t LIKE 'arxiv:%' "
                 "ORDER BY artifact_id"):
             stored.setdefault(r["t"][len("arxiv:"):].lower(), r["artifact_id"])
+        return stored
+
+    def link_models(self) -> PartResult:
+        """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
+        run_id, prev = self._run("links", {})
+        res = PartResult("links", run_id, resumed=prev is not None)
+        wanted = self._wanted_links()
+        stored = self._stored_links()
 
         def work() -> None:
             # papers already in the store (e.g. top-cited ones) are linked without a request
@@ -423,6 +487,32 @@ def top1pct_threshold(total_works: float) -> int:
     return max(1, math.ceil(total_works * 0.01))
 
 
+#: group_by pages one per-country query may take (about 250 countries, 100 a page)
+COUNTRY_PAGES = 3
+
+
+def plan(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
+         "works", "links"), **options: Any) -> dict[str, Any]:
+    """The calls a harvest will make (``openrace update openalex --dry-run``), at most, and
+    their cost against the free key's daily allowance; no request is made. A resumable run
+    counts only what is left."""
+    h = OpenAlexHarvester(store, client, **options)
+    rows = [h.plan_part(p) for p in parts]
+    calls = sum(r["calls"] for r in rows)
+    usd = calls * LIST_CALL_USD
+    return {
+        "endpoint": client.endpoint,
+        "key": bool(client.api_key),
+        "refused": client.public and not client.api_key,
+        "parts": rows,
+        "calls": calls,
+        "usd": round(usd, 4),
+        "allowance_usd": FREE_ALLOWANCE_USD,
+        "share_of_allowance": round(usd / FREE_ALLOWANCE_USD, 4),
+        "days": max(1, math.ceil(usd / FREE_ALLOWANCE_USD)) if calls else 0,
+    }
+
+
 def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
             "works", "links"), **options: Any) -> list[dict[str, Any]]:
     """Run the chosen parts of an OpenAlex harvest; return one summary per part."""
@@ -441,5 +531,5 @@ def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("ag
     return out
 
 
-__all__ = ["OpenAlexHarvester", "PartResult", "harvest", "measure_name", "rank_metric",
-           "top1pct_threshold"]
+__all__ = ["OpenAlexHarvester", "PartResult", "harvest", "measure_name", "plan",
+           "rank_metric", "top1pct_threshold"]

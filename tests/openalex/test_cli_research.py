@@ -125,14 +125,16 @@ def test_dry_run_prints_the_plan_and_spends_nothing(
     assert code == 0, err
     p = json.loads(out)[0]
     parts = {r["part"]: r["calls"] for r in p["parts"]}
-    # works: 3 years x 1 page of up to 100; aggregates: 12 queries of up to 3 pages + pair
-    assert parts["works"] == 3 and parts["aggregates"] == 12 * 3 + 1 and parts["links"] == 0
+    # works: 3 years x 1 page of up to 100; aggregates: a year 1 group_by of up to 3 pages
+    # and 3 world counts, + the pair; sectors: 3 sectors x 30 countries x 3 calls, + 1
+    assert parts["works"] == 3 and parts["aggregates"] == 3 * (3 + 3) + 1
+    assert parts["sectors"] == 1 + 3 * 30 * 3 and parts["links"] == 0
     assert p["usd"] == pytest.approx(p["calls"] * 0.0001)
     assert p["allowance_usd"] == 1.0 and not p["refused"]
     assert alex.requests == 0
     code, out, _ = _run([*UPDATE, "--store", str(db), "--dry-run"], capsys)
-    assert code == 0 and out.startswith("plan: at most 40 list calls, $0.0040 of a free key's "
-                                        "$1.00 a day (0.4%)")
+    assert code == 0 and out.startswith("plan: at most 293 list calls, $0.0293 of a free "
+                                        "key's $1.00 a day (2.9%)")
     assert alex.requests == 0
 
 
@@ -152,12 +154,14 @@ def test_dry_run_after_a_stop_counts_what_is_left(
     monkeypatch.setenv("OPENALEX_API_KEY", "k-123")
     db = tmp_path / "s.duckdb"
     alex.budget = 5
-    code, _, err = _run([*UPDATE, "--store", str(db), "--no-links", "--no-works"], capsys)
+    only = ["--no-links", "--no-works", "--no-sectors"]
+    code, _, err = _run([*UPDATE, "--store", str(db), *only], capsys)
     assert code == 4 and "daily allowance is spent" in err
     assert alex.requests == 6  # five answered, the sixth refused and not retried
-    code, out, _ = _run([*UPDATE, "--store", str(db), "--no-links", "--no-works", "--dry-run",
-                         "--format", "json"], capsys)
-    assert json.loads(out)[0]["calls"] == (12 - 5) * 3 + 1
+    code, out, _ = _run([*UPDATE, "--store", str(db), *only, "--dry-run", "--format", "json"],
+                        capsys)
+    # left: 2023's three world counts, 2024's group_by (up to 3 pages) and counts, the pair
+    assert json.loads(out)[0]["calls"] == 3 + (3 + 3) + 1
 
 
 def test_retries_0_is_accepted_and_means_one_attempt(
@@ -191,3 +195,23 @@ def test_a_truncated_page_does_not_abort_the_run(
     assert code == 0, err
     assert all("per_page=100" in p or "per_page=50" in p or "per_page=1&" in p
                or "per_page=5" in p for p in alex.seen if "per_page" in p)
+
+
+def test_company_papers_by_country_equal_the_hand_counted_truth(
+        server: FakeAlexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.openalex.test_harvest import HAND_COUNTED
+
+    monkeypatch.setenv("OPENALEX_ENDPOINT", server.url)
+    db = tmp_path / "s.duckdb"
+    code, _, err = _run([*UPDATE, "--store", str(db), "--no-works", "--no-links"], capsys)
+    assert code == 0, err
+    for segment in ("company", "education", "government"):
+        code, out, err = _run(["metrics", "show", "ai_papers", "-o", f"segment={segment}",
+                               "--by", "country", "--store", str(db), "--format", "json"],
+                              capsys)
+        assert code == 0, err
+        got = {(r["period"], r["group"]): r["value"] for r in json.loads(out) if r["value"]}
+        truth = {(str(y), c): n for (s, c), n in HAND_COUNTED.items() if s == segment
+                 for y in (2022, 2023, 2024)}
+        assert got == truth, segment

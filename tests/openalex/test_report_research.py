@@ -31,6 +31,7 @@ def harvested() -> Iterator[Store]:
             OpenAlexClient(endpoint=srv.url, requests_per_second=0) as c:
         h = OpenAlexHarvester(s, c, first_year=2022, last_year=2024, top=5)
         h.aggregates()
+        h.sectors()
         h.top_works()
     yield s
     s.close()

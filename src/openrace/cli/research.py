@@ -28,6 +28,15 @@ def update_openalex(
                                   + "."),
     aggregates: bool = typer.Option(True, "--aggregates/--no-aggregates", help="Per-country "
                                     "counts per year from group_by queries."),
+    sectors: bool = typer.Option(True, "--sectors/--no-sectors", help="Exact company / "
+                                 "education / government AI works per country: a work "
+                                 "counts for a country when an author is at an institution "
+                                 "of the sector located there."),
+    exact_countries: int = typer.Option(30, "--exact-countries", help="With --sectors: the "
+                                        "countries with the most AI works counted exactly."),
+    ror_dump: Path = typer.Option(None, "--ror-dump", help="ROR's data dump (schema v2 JSON "
+                                  "or its .zip): institutions are classified by their ROR "
+                                  "types first.", show_default=False),
     works: bool = typer.Option(True, "--works/--no-works", help="The top-cited works."),
     links: bool = typer.Option(True, "--links/--no-links", help="Resolve arxiv:* tags of "
                                "harvested Hub models to OpenAlex works."),
@@ -57,8 +66,8 @@ def update_openalex(
         raise UsageError("--retries must be 0 or more")
     if requests_per_second < 0:
         raise UsageError("--requests-per-second must be 0 (no pacing) or more")
-    parts = [p for p, on in (("aggregates", aggregates), ("works", works), ("links", links))
-             if on]
+    parts = [p for p, on in (("aggregates", aggregates), ("sectors", sectors), ("works", works),
+                             ("links", links)) if on]
     if not parts:
         raise UsageError("nothing to do: every part is switched off")
     env = settings()
@@ -66,7 +75,12 @@ def update_openalex(
                             email=env.openalex_email, retries=retries,
                             requests_per_second=requests_per_second)
     say = (lambda text: err_console.print(text, markup=False)) if sys.stderr.isatty() else None
-    options = {"selection": selection, "first_year": first_year, "top": top, "progress": say}
+    options = {"selection": selection, "first_year": first_year, "top": top, "progress": say,
+               "exact_countries": exact_countries}
+    if ror_dump is not None:
+        from openrace.sectors import RorIndex
+
+        options["ror"] = RorIndex.from_dump(ror_dump)
     if last_year is not None:
         options["last_year"] = last_year
     if dry_run:

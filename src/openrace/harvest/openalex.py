@@ -3,13 +3,23 @@
 Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``):
 
 ``aggregates:<selection>``
-    AI works per country per year from ``group_by=authorships.countries`` queries, for
-    every work and split by institution type (``company``, ``education``, ``other``),
-    plus the world total of each query (country ``all``) and the works co-authored from
-    the United States and China. Written to ``aggregates`` (measure ``ai_works``, or
-    ``ai_works_broad`` for the broad selection; ``..._coauthored`` for the pair). One
-    request per (year, segment) — a ten-year series costs tens of requests. A resumed
-    run skips every (year, segment) already stored under its run id.
+    AI works per country per year from ``group_by=authorships.countries`` queries (segment
+    ``all``), the world total of works with an author at a company / education /
+    government institution (OpenAlex's type filter, country ``all``), and the works
+    co-authored from the United States and China. Written to ``aggregates`` (measure
+    ``ai_works``, or ``ai_works_broad`` for the broad selection; ``..._coauthored`` for
+    the pair). A few requests per year. A resumed run skips every (year, segment) already
+    stored under its run id.
+``sectors:<selection>``
+    Exact company / education / government AI works per country and year: a work counts
+    for country C in sector S only when one of its authors is at an institution of sector
+    S located in C (:mod:`openrace.sectors`), never because a sector filter and a country
+    filter happen to match different authors. For each of the ``exact_countries``
+    countries with the most AI works: a ``group_by`` over institutions finds the 100
+    institutions with the most works matching both filters (the candidates), ``/institutions``
+    gives their type, country and ROR id, and one ``group_by=publication_year`` over an OR
+    filter of the qualifying ids counts the works per year. Also stored: the co-occurrence
+    count (an upper bound, measure ``..._bound``) and how many candidates were seen.
 ``top:<selection>``
     For each year, the ``top`` most-cited AI works with their full authorships, through
     cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
@@ -33,6 +43,7 @@ from typing import Any
 
 from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
 from openrace.errors import OpenraceError, UsageError
+from openrace.sectors import RorIndex
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
     FREE_ALLOWANCE_USD,
@@ -41,11 +52,14 @@ from openrace.sources.openalex import (
     SEGMENTS,
     WORK_FIELDS,
     BadRecord,
+    Institution,
     OpenAlexClient,
     WorkRecord,
     country_key,
+    parse_institution,
     parse_work,
     selection_filter,
+    short_id,
     work_detail,
 )
 from openrace.store import Store, utcnow
@@ -56,6 +70,9 @@ DEFAULT_TOP = 2000
 #: the country pair whose co-authored works are counted
 PAIR = ("US", "CN")
 WORLD = "all"
+#: the sectors counted exactly per country (the others of SEGMENTS are world-only)
+EXACT = ("company", "education", "government")
+DEFAULT_EXACT_COUNTRIES = 30
 
 
 def measure_name(selection: str) -> str:
@@ -96,6 +113,8 @@ class OpenAlexHarvester:
     first_year: int = FIRST_YEAR
     last_year: int = field(default_factory=lambda: utcnow().year)
     top: int = DEFAULT_TOP
+    exact_countries: int = DEFAULT_EXACT_COUNTRIES
+    ror: RorIndex | None = None
     index: OrgIndex | None = None
     progress: Callable[[str], None] | None = None
 
@@ -107,8 +126,11 @@ class OpenAlexHarvester:
             raise UsageError("years must be between 1900 and 2200")
         if self.top < 1:
             raise UsageError("--top must be at least 1")
+        if self.exact_countries < 0:
+            raise UsageError("--exact-countries must be 0 or more")
         if self.index is None:
-            self.index = OrgIndex.from_store(self.store)
+            self.index = OrgIndex.from_store(self.store, self.ror)
+        self._institutions: dict[str, Institution] = {}
 
     @property
     def years(self) -> list[int]:
@@ -167,10 +189,20 @@ class OpenAlexHarvester:
             todo = [(y, seg) for y in self.years for seg in SEGMENTS
                     if (str(y), seg) not in done]
             pair = 0 if (str(self.last_year), "pair") in done else 1
-            return {"part": part, "calls": len(todo) * COUNTRY_PAGES + pair,
-                    "what": f"{len(todo)} group_by queries (year x segment) of up to "
-                    f"{COUNTRY_PAGES} pages of 100 countries, and {pair} for the US-China "
-                    "pair"}
+            grouped = sum(1 for _, seg in todo if SEGMENTS[seg] is None)
+            counted = len(todo) - grouped
+            return {"part": part, "calls": grouped * COUNTRY_PAGES + counted + pair,
+                    "what": f"{grouped} group_by queries (one a year) of up to "
+                    f"{COUNTRY_PAGES} pages of 100 countries, {counted} world counts by "
+                    f"sector, {pair} for the US-China pair"}
+        if part == "sectors":
+            prev = self._pending(f"sectors:{self.selection}", self._sector_params())
+            done = self._sectors_done(prev["run_id"]) if prev is not None else set()
+            todo = len(EXACT) * self.exact_countries - len(done)
+            return {"part": part, "calls": 1 + todo * 3,
+                    "what": f"{todo} (sector, country) pairs: the candidate institutions, "
+                    "their records (100 a call, shared), the works per year; and one "
+                    "group_by for the countries"}
         if part == "works":
             prev = self._pending(f"top:{self.selection}", self._top_params())
             state = json.loads(prev["cursor"]) if prev is not None and prev.get("cursor") \
@@ -192,7 +224,11 @@ class OpenAlexHarvester:
             todo = [a for a in wanted if a not in stored]
             return {"part": part, "calls": math.ceil(len(todo) / 50),
                     "what": f"{len(todo)} arXiv ids of Hub models, 50 a call"}
-        raise UsageError(f"unknown part {part!r}; parts: aggregates, works, links")
+        raise UsageError(f"unknown part {part!r}; parts: aggregates, sectors, works, links")
+
+    def _sector_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "filter": self.filter,
+                "countries": self.exact_countries}
 
     def _agg_params(self) -> dict[str, Any]:
         return {"years": [self.first_year, self.last_year], "filter": self.filter}
@@ -221,10 +257,14 @@ class OpenAlexHarvester:
                         res.skipped += 1
                         continue
                     f = f"{self.filter},publication_year:{year}"
-                    if types:
-                        f += f",authorships.institutions.type:{types}"
                     before = self.client.requests
-                    groups, total = self.client.group_by(f, "authorships.countries")
+                    if types:
+                        # per country, a type filter and a country filter would match
+                        # different authors: only the world total here (sectors part)
+                        f += f",authorships.institutions.type:{types}"
+                        groups, total = [], self.client.count(f)
+                    else:
+                        groups, total = self.client.group_by(f, "authorships.countries")
                     self._store_groups(run_id, res, measure, str(year), segment, groups,
                                        total, self.client.requests - before)
                     self._say(f"aggregates {year} {segment}: {total:,} works, "
@@ -306,6 +346,120 @@ class OpenAlexHarvester:
         res.stored += len(rows)
         res.rejected += len(bad)
         self._say(f"co-authored {a}-{b}: {sum(counts.values()):,} works")
+
+    # -- exact sector counts by the qualifying institution's country ---------------------------
+
+    def _sectors_done(self, run_id: int) -> set[tuple[str, str]]:
+        return {(r["segment"], r["country"]) for r in self.store.dicts(
+            "SELECT DISTINCT segment, country FROM aggregates WHERE source = ? AND run_id = ? "
+            "AND measure = ?", [SOURCE, run_id, f"{measure_name(self.selection)}_bound"])}
+
+    def _top_countries(self, res: PartResult) -> list[str]:
+        """The ``exact_countries`` countries with the most AI works over the years: from
+        the stored series, else one group_by over the whole period."""
+        rows = self.store.dicts(
+            "SELECT country, sum(value) n FROM (SELECT period, country, arg_max(value, run_id) "
+            "AS value FROM aggregates WHERE source = ? AND measure = ? AND segment = 'all' "
+            "AND country <> ? AND period BETWEEN ? AND ? GROUP BY period, country) "
+            "GROUP BY country ORDER BY n DESC, country",
+            [SOURCE, measure_name(self.selection), WORLD, str(self.first_year),
+             str(self.last_year)])
+        if rows and {r["country"] for r in rows}:
+            return [r["country"] for r in rows][: self.exact_countries]
+        before = self.client.requests
+        groups, _ = self.client.group_by(
+            f"{self.filter},publication_year:{self.first_year}-{self.last_year}",
+            "authorships.countries")
+        res.requests += self.client.requests - before
+        counts = sorted((-int(g.get("count") or 0), cc) for g in groups
+                         if (cc := country_key(g.get("key"))))
+        return [cc for _, cc in counts][: self.exact_countries]
+
+    def _resolve(self, ids: list[str]) -> None:
+        """Fetch the records of institutions not yet known (type, country, ROR id)."""
+        todo = [i for i in ids if i not in self._institutions]
+        if not todo:
+            return
+        for raw in self.client.institutions(todo):
+            try:
+                inst = parse_institution(raw)
+            except BadRecord:
+                continue
+            if inst.id:
+                self._institutions[inst.id] = inst
+        for i in todo:  # unknown to OpenAlex: never qualifies
+            self._institutions.setdefault(i, Institution(i, None, None, None, None))
+
+    def sectors(self) -> PartResult:
+        """Exact sector AI works per country and year (see the module docstring)."""
+        scope = f"sectors:{self.selection}"
+        run_id, prev = self._run(scope, self._sector_params())
+        res = PartResult("sectors", run_id, resumed=prev is not None)
+        measure = measure_name(self.selection)
+        done = self._sectors_done(run_id)
+        period = f"{self.first_year}-{self.last_year}"
+
+        def work() -> None:
+            countries = self._top_countries(res) if self.exact_countries else []
+            for segment in EXACT:
+                types = SEGMENTS[segment]
+                for cc in countries:
+                    if (segment, cc) in done:
+                        res.skipped += 1
+                        continue
+                    before = self.client.requests
+                    groups, bound = self.client.top_groups(
+                        f"{self.filter},publication_year:{period},"
+                        f"authorships.institutions.type:{types},"
+                        f"authorships.institutions.country_code:{cc}",
+                        "authorships.institutions.id")
+                    candidates = [i for i in (short_id(g.get("key")) for g in groups) if i]
+                    self._resolve(candidates)
+                    qualifying = [i for i in candidates if self._qualifies(i, segment, cc)]
+                    per_year: dict[str, int] = {}
+                    if qualifying:
+                        years, _ = self.client.group_by(
+                            f"{self.filter},publication_year:{period},"
+                            f"authorships.institutions.id:{'|'.join(qualifying)}",
+                            "publication_year")
+                        for g in years:
+                            key, n = str(g.get("key")), g.get("count")
+                            if key.isdigit() and isinstance(n, int) and n >= 0:
+                                per_year[key] = n
+                    self._store_exact(run_id, res, measure, segment, cc, per_year, bound,
+                                      len(candidates), len(qualifying),
+                                      self.client.requests - before)
+                    self._say(f"{segment} {cc}: {sum(per_year.values()):,} works from "
+                              f"{len(qualifying)} of {len(candidates)} institutions")
+
+        self._guard(run_id, work)
+        return res
+
+    def _qualifies(self, iid: str, segment: str, country: str) -> bool:
+        inst = self._institutions.get(iid)
+        if inst is None or inst.country != country:
+            return False
+        assert self.index is not None
+        return self.index.sector(inst)[0] == segment
+
+    def _store_exact(self, run_id: int, res: PartResult, measure: str, segment: str,
+                     country: str, per_year: dict[str, int], bound: int, candidates: int,
+                     qualifying: int, requests: int) -> None:
+        now = utcnow()
+        rows = [{"source": SOURCE, "measure": measure, "period": str(y), "country": country,
+                 "segment": segment, "value": float(per_year.get(str(y), 0)),
+                 "observed_at": now, "run_id": run_id} for y in self.years]
+        rows.append({"source": SOURCE, "measure": f"{measure}_bound",
+                     "period": f"{self.first_year}-{self.last_year}", "country": country,
+                     "segment": segment, "value": float(bound), "observed_at": now,
+                     "run_id": run_id})
+        with self.store.transaction():
+            self.store.append("aggregates", rows)
+            self.store.checkpoint(run_id, cursor=f"{segment}:{country}", requests=requests,
+                                  read=candidates, stored=len(rows), rejected=0)
+        res.requests += requests
+        res.read += candidates
+        res.stored += len(rows)
 
     # -- top-cited works ------------------------------------------------------------------------
 
@@ -492,7 +646,7 @@ COUNTRY_PAGES = 3
 
 
 def plan(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
-         "works", "links"), **options: Any) -> dict[str, Any]:
+         "sectors", "works", "links"), **options: Any) -> dict[str, Any]:
     """The calls a harvest will make (``openrace update openalex --dry-run``), at most, and
     their cost against the free key's daily allowance; no request is made. A resumable run
     counts only what is left."""
@@ -514,7 +668,7 @@ def plan(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggre
 
 
 def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
-            "works", "links"), **options: Any) -> list[dict[str, Any]]:
+            "sectors", "works", "links"), **options: Any) -> list[dict[str, Any]]:
     """Run the chosen parts of an OpenAlex harvest; return one summary per part."""
     client.check_key()
     h = OpenAlexHarvester(store, client, **options)
@@ -522,12 +676,15 @@ def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("ag
     for part in parts:
         if part == "aggregates":
             out.append(h.aggregates().as_dict())
+        elif part == "sectors":
+            out.append(h.sectors().as_dict())
         elif part == "works":
             out.append(h.top_works().as_dict())
         elif part == "links":
             out.append(h.link_models().as_dict())
         else:
-            raise UsageError(f"unknown part {part!r}; parts: aggregates, works, links")
+            raise UsageError(f"unknown part {part!r}; parts: aggregates, sectors, works, "
+                             "links")
     return out
 
 

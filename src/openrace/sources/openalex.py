@@ -75,13 +75,14 @@ SELECTIONS: dict[str, tuple[str, str]] = {
 }
 DEFAULT_SELECTION = "primary"
 
-#: Institution-type segments of the per-country series: the filter value of
-#: ``authorships.institutions.type`` (None = every work).
+#: Sector segments of the per-country series: the OpenAlex institution types whose
+#: institutions may be of the sector (the ``authorships.institutions.type`` filter that
+#: finds candidates; None = every work). Universities carry ``funder`` in real data.
 SEGMENTS: dict[str, str | None] = {
     "all": None,
     "company": "company",
-    "education": "education",
-    "other": "government|facility|nonprofit|healthcare|archive|funder|other",
+    "education": "education|funder",
+    "government": "government|facility",
 }
 
 #: The fields asked for when harvesting works (``select``).
@@ -391,6 +392,16 @@ class OpenAlexClient:
                 else None
         return groups, count
 
+    def top_groups(self, filter: str, key: str, *, n: int = PER_PAGE
+                   ) -> tuple[list[dict[str, Any]], int]:
+        """The ``n`` (at most 100) largest groups of ``/works?filter=...&group_by=key`` in
+        one request (without a cursor OpenAlex answers the largest groups first) and the
+        ``meta.count`` of the filtered works."""
+        body = self.get("/works", {"filter": filter, "group_by": key,
+                                   "per_page": min(n, PER_PAGE)}, check=_group_page)
+        return ([g for g in body["group_by"] if isinstance(g, dict)],
+                _int(body["meta"].get("count")))
+
     def count(self, filter: str) -> int:
         """``meta.count`` of ``/works?filter=...`` (one request)."""
         body = self.get("/works", {"filter": filter, "per_page": 1, "select": "id"},
@@ -590,6 +601,12 @@ def _text(value: Any, limit: int = 500) -> str | None:
         return None
     text = " ".join(value.split())
     return text[:limit] or None
+
+
+def parse_institution(raw: Any) -> Institution:
+    """One raw institution (of ``/institutions`` or an authorship) → :class:`Institution`;
+    :class:`BadRecord` if unusable."""
+    return _institution(raw, str(raw.get("id") if isinstance(raw, dict) else ""))
 
 
 def _institution(raw: Any, key: str) -> Institution:

@@ -133,16 +133,18 @@ def _papers(ctx: ReportContext, section: Section) -> list[str]:
     cus, ccn = value(company, US, year), value(company, CN, year)
     section.charts.append(Chart(
         name="company-ai-papers",
-        title="AI papers with a company author, per year, by country",
+        title="AI papers with an author at a company of the country, per year",
         spec=charts.lines(cdata, y_title="AI works with a company author", x_title="Year"),
         data=cdata,
-        definition=definition["description"] + " Only works with at least one author "
-        "affiliated to a company.",
+        definition=definition["description"] + " Only works with an author at a company "
+        "located in the country: a US company × Chinese university paper counts for US "
+        "companies only.",
         coverage=coverage,
-        caveats=[*caveats, "OpenAlex matches the company filter and the country "
-                 "independently: a work counts for a country when it has a company author "
-                 "and an author in that country, not necessarily the same one."],
-        alt_text=f"Lines of AI works with a company author. In {year}, China "
+        caveats=[*caveats, "A company is an institution the registry, ROR or OpenAlex "
+                 "classifies as one; per country, the 100 institutions with the most "
+                 "candidate works are looked at (docs/methodology.md)."],
+        alt_text=f"Lines of AI works with an author at a company of the country. In "
+                 f"{year}, China "
                  f"{fmt_int(ccn)}, the United States {fmt_int(cus)}.",
         metric="ai_papers",
         country_field="country",
@@ -158,7 +160,8 @@ def _papers(ctx: ReportContext, section: Section) -> list[str]:
     ]
     out.append(f"China's yearly count first reached the United States' in {ahead}." if ahead
                else "In no year has China's count reached the United States'.")
-    out.append(f"Counting only works with a company author: China {fmt_int(ccn)}, the "
+    out.append(f"Counting only works with an author at a company of the country: China "
+               f"{fmt_int(ccn)}, the "
                f"United States {fmt_int(cus)} in {year}.")
     return out
 

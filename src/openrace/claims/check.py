@@ -105,7 +105,7 @@ class ClaimResult:
             "robustness": self.robustness,
             "robustness_detail": self.robustness_detail,
             "chart": self.claim.chart,
-            "said_by": list(self.claim.said_by),
+            "said_by": [s.model_dump() for s in self.claim.said_by],
             "stated": self.stated.to_dict(),
             "alternatives": [a.to_dict() for a in self.alternatives],
         }

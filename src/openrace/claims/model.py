@@ -75,6 +75,29 @@ class Alternative(Definition):
     label: str = Field(min_length=1)
 
 
+class SaidBy(BaseModel):
+    """Who made a claim, where, when, and a link to the record of it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    who: str = Field(min_length=1)
+    where: str | None = None
+    #: a date or month, e.g. 2025-11
+    when: str | None = None
+    link: str | None = Field(default=None, pattern=r"^https://\S+$")
+    #: what was said, or how the source relates to the claim
+    note: str | None = None
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when(cls, v: Any) -> Any:
+        return str(v) if v is not None and not isinstance(v, str) else v
+
+    def text(self) -> str:
+        """One line: who, where, when."""
+        return ", ".join(x for x in (self.who, self.where, self.when) if x)
+
+
 class Claim(Definition):
     """A claim of the public debate, its measurable form and its alternative definitions."""
 
@@ -82,8 +105,8 @@ class Claim(Definition):
     text: str = Field(min_length=1)
     a: str = Field(min_length=1)
     b: str | None = None
-    #: where the claim is argued (URLs or citations)
-    said_by: list[str] = Field(default_factory=list)
+    #: who made the claim, where and when, with a link
+    said_by: list[SaidBy] = Field(default_factory=list)
     #: the report chart behind the claim (its name, e.g. "open-share-by-year"), or a section
     chart: str | None = None
     label: str = "as stated"

@@ -126,15 +126,15 @@ def test_dry_run_prints_the_plan_and_spends_nothing(
     p = json.loads(out)[0]
     parts = {r["part"]: r["calls"] for r in p["parts"]}
     # works: 3 years x 1 page of up to 100; aggregates: a year 1 group_by of up to 3 pages
-    # and 3 world counts, + the pair; sectors: 3 sectors x 30 countries x 3 calls, + 1
+    # and 3 world counts, + the pair; sectors: 30 countries x (3 sectors x 3 calls + 1), + 1
     assert parts["works"] == 3 and parts["aggregates"] == 3 * (3 + 3) + 1
-    assert parts["sectors"] == 1 + 3 * 30 * 3 and parts["links"] == 0
+    assert parts["sectors"] == 1 + 30 * (3 * 3 + 1) and parts["links"] == 0
     assert p["usd"] == pytest.approx(p["calls"] * 0.0001)
     assert p["allowance_usd"] == 1.0 and not p["refused"]
     assert alex.requests == 0
     code, out, _ = _run([*UPDATE, "--store", str(db), "--dry-run"], capsys)
-    assert code == 0 and out.startswith("plan: at most 293 list calls, $0.0293 of a free "
-                                        "key's $1.00 a day (2.9%)")
+    assert code == 0 and out.startswith("plan: at most 323 list calls, $0.0323 of a free "
+                                        "key's $1.00 a day (3.2%)")
     assert alex.requests == 0
 
 

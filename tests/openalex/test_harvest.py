@@ -206,6 +206,10 @@ HAND_COUNTED = {
     ("education", "CN"): 4,  # Tsinghua twice
     ("education", "GB"): 2,  # Oxford
     ("government", "CN"): 2,  # CAS
+    # a company and a university of the same country on one work
+    ("academia-industry", "US"): 4,  # Google + MIT; (MIT, Google)
+    ("academia-industry", "CN"): 2,  # Tsinghua + Alibaba (not Tsinghua + Google)
+    ("academia-industry", "GB"): 2,  # DeepMind + Oxford
 }
 
 

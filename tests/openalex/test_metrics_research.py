@@ -62,6 +62,16 @@ def test_ai_papers(harvested: Store) -> None:
     assert share["US"] == pytest.approx(4 / 12)
 
 
+def test_academia_industry_share(harvested: Store) -> None:
+    share = values(CAT.evaluate("academia_industry_share", harvested), "2024")
+    # US: Google + MIT and Tsinghua + (MIT, Google) = 4 of 4; China: Tsinghua + Alibaba =
+    # 2 of 8 (Tsinghua + Google is not a Chinese academia-industry paper); GB: 2 of 2
+    assert share == {"US": 1.0, "CN": 0.25, "GB": 1.0}
+    top = values(CAT.evaluate("top_cited_share", harvested, by="sector",
+                              sector_rule="institution-type"), "2024")
+    assert top["academia"] == pytest.approx(0.8) and top["industry"] == 1.0
+
+
 def test_coauthorship(harvested: Store) -> None:
     share = values(CAT.evaluate("coauthored_share", harvested))
     assert share == {"US": pytest.approx(0.5), "CN": pytest.approx(0.25)}

@@ -7,7 +7,7 @@ A claim names a ``test``:
     ``previous``: the one before it);
 ``trend``
     from period ``start`` to period ``end`` A's value moved in direction ``a_change`` and B's
-    in direction ``b_change`` (``up`` or ``down``);
+    in direction ``b_change`` (``up`` or ``down``); without B, only A's move is tested;
 ``crossover``
     A's value caught up with B's (see :mod:`openrace.metrics.crossover`) in a period that
     falls within ``within`` (e.g. ``2025`` for any month or quarter of 2025) and stayed
@@ -118,15 +118,17 @@ class Claim(Definition):
             raise ValueError("test is required (compare, trend, crossover or share)")
         if self.metric is None:
             raise ValueError("metric is required")
-        if self.test in ("compare", "trend", "crossover") and not self.b:
+        if self.test in ("compare", "crossover") and not self.b:
             raise ValueError(f"a {self.test} claim needs b (the group A is compared with)")
         for alt in [self, *self.alternatives]:
             d = resolve(self, alt)
             if d.test in ("compare", "share") and not d.at:
                 raise ValueError(f"{_where(alt)}a {d.test} test needs at (a period or latest)")
-            if d.test == "trend" and not (d.start and d.end and d.a_change and d.b_change):
+            if d.test == "trend" and not (d.start and d.end and d.a_change
+                                          and (d.b_change or not self.b)):
                 raise ValueError(
-                    f"{_where(alt)}a trend test needs start, end, a_change and b_change"
+                    f"{_where(alt)}a trend test needs start, end, a_change (and b_change "
+                    "with b)"
                 )
             if d.test == "crossover" and not d.within:
                 raise ValueError(f"{_where(alt)}a crossover test needs within (e.g. 2025)")

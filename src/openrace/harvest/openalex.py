@@ -11,15 +11,17 @@ Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``
     the pair). A few requests per year. A resumed run skips every (year, segment) already
     stored under its run id.
 ``sectors:<selection>``
-    Exact company / education / government AI works per country and year: a work counts
-    for country C in sector S only when one of its authors is at an institution of sector
-    S located in C (:mod:`openrace.sectors`), never because a sector filter and a country
-    filter happen to match different authors. For each of the ``exact_countries``
-    countries with the most AI works: a ``group_by`` over institutions finds the 100
-    institutions with the most works matching both filters (the candidates), ``/institutions``
-    gives their type, country and ROR id, and one ``group_by=publication_year`` over an OR
-    filter of the qualifying ids counts the works per year. Also stored: the co-occurrence
-    count (an upper bound, measure ``..._bound``) and how many candidates were seen.
+    Exact company / education / government AI works per country and year, and the works
+    with authors at both a company and a university of the country (segment
+    ``academia-industry``): a work counts for country C in sector S only when one of its
+    authors is at an institution of sector S located in C (:mod:`openrace.sectors`), never
+    because a sector filter and a country filter happen to match different authors. For
+    each of the ``exact_countries`` countries with the most AI works: a ``group_by`` over
+    institutions finds the 100 institutions with the most works matching both filters
+    (the candidates), ``/institutions`` gives their type, country and ROR id, and one
+    ``group_by=publication_year`` over an OR filter of the qualifying ids counts the works
+    per year. Also stored: the co-occurrence count (an upper bound, measure
+    ``..._bound``).
 ``top:<selection>``
     For each year, the ``top`` most-cited AI works with their full authorships, through
     cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
@@ -72,6 +74,8 @@ PAIR = ("US", "CN")
 WORLD = "all"
 #: the sectors counted exactly per country (the others of SEGMENTS are world-only)
 EXACT = ("company", "education", "government")
+#: the segment of works with an author at a company and one at a university of the country
+COAUTHORED = "academia-industry"
 DEFAULT_EXACT_COUNTRIES = 30
 
 
@@ -197,11 +201,13 @@ class OpenAlexHarvester:
                     f"sector, {pair} for the US-China pair"}
         if part == "sectors":
             prev = self._pending(f"sectors:{self.selection}", self._sector_params())
-            done = self._sectors_done(prev["run_id"]) if prev is not None else set()
-            todo = len(EXACT) * self.exact_countries - len(done)
-            return {"part": part, "calls": 1 + todo * 3,
-                    "what": f"{todo} (sector, country) pairs: the candidate institutions, "
-                    "their records (100 a call, shared), the works per year; and one "
+            done = ({cc for _, cc in self._sectors_done(prev["run_id"])} if prev is not None
+                    else set())
+            todo = max(0, self.exact_countries - len(done))
+            per = len(EXACT) * 3 + 1
+            return {"part": part, "calls": 1 + todo * per,
+                    "what": f"{todo} countries x (3 sectors x (candidate institutions, their "
+                    "records, works per year) + academia-industry co-authored works); one "
                     "group_by for the countries"}
         if part == "works":
             prev = self._pending(f"top:{self.selection}", self._top_params())
@@ -391,46 +397,57 @@ class OpenAlexHarvester:
             self._institutions.setdefault(i, Institution(i, None, None, None, None))
 
     def sectors(self) -> PartResult:
-        """Exact sector AI works per country and year (see the module docstring)."""
+        """Exact sector AI works per country and year, and the works co-authored by the
+        country's academia and industry (see the module docstring); one country at a time,
+        each committed whole, so that a resumed run skips the countries done."""
         scope = f"sectors:{self.selection}"
         run_id, prev = self._run(scope, self._sector_params())
         res = PartResult("sectors", run_id, resumed=prev is not None)
         measure = measure_name(self.selection)
-        done = self._sectors_done(run_id)
+        done = {cc for _, cc in self._sectors_done(run_id)}
         period = f"{self.first_year}-{self.last_year}"
+
+        def per_year(filt: str) -> dict[str, int]:
+            years, _ = self.client.group_by(f"{self.filter},publication_year:{period},{filt}",
+                                            "publication_year")
+            out = {}
+            for g in years:
+                key, n = str(g.get("key")), g.get("count")
+                if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                    out[key] = n
+            return out
 
         def work() -> None:
             countries = self._top_countries(res) if self.exact_countries else []
-            for segment in EXACT:
-                types = SEGMENTS[segment]
-                for cc in countries:
-                    if (segment, cc) in done:
-                        res.skipped += 1
-                        continue
-                    before = self.client.requests
+            for cc in countries:
+                if cc in done:
+                    res.skipped += 1
+                    continue
+                before = self.client.requests
+                counts: dict[str, tuple[dict[str, int], int, int, int]] = {}
+                ids: dict[str, list[str]] = {}
+                for segment in EXACT:
                     groups, bound = self.client.top_groups(
                         f"{self.filter},publication_year:{period},"
-                        f"authorships.institutions.type:{types},"
+                        f"authorships.institutions.type:{SEGMENTS[segment]},"
                         f"authorships.institutions.country_code:{cc}",
                         "authorships.institutions.id")
                     candidates = [i for i in (short_id(g.get("key")) for g in groups) if i]
                     self._resolve(candidates)
-                    qualifying = [i for i in candidates if self._qualifies(i, segment, cc)]
-                    per_year: dict[str, int] = {}
-                    if qualifying:
-                        years, _ = self.client.group_by(
-                            f"{self.filter},publication_year:{period},"
-                            f"authorships.institutions.id:{'|'.join(qualifying)}",
-                            "publication_year")
-                        for g in years:
-                            key, n = str(g.get("key")), g.get("count")
-                            if key.isdigit() and isinstance(n, int) and n >= 0:
-                                per_year[key] = n
-                    self._store_exact(run_id, res, measure, segment, cc, per_year, bound,
-                                      len(candidates), len(qualifying),
-                                      self.client.requests - before)
-                    self._say(f"{segment} {cc}: {sum(per_year.values()):,} works from "
-                              f"{len(qualifying)} of {len(candidates)} institutions")
+                    ids[segment] = [i for i in candidates if self._qualifies(i, segment, cc)]
+                    found = (per_year(f"authorships.institutions.id:{'|'.join(ids[segment])}")
+                             if ids[segment] else {})
+                    counts[segment] = (found, bound, len(candidates), len(ids[segment]))
+                # a company and a university of the same country on one work: two OR
+                # clauses of the country's own qualifying ids, ANDed
+                both = (per_year(f"authorships.institutions.id:{'|'.join(ids['company'])},"
+                                 f"authorships.institutions.id:{'|'.join(ids['education'])}")
+                        if ids["company"] and ids["education"] else {})
+                self._store_exact(run_id, res, measure, cc, counts, both,
+                                  self.client.requests - before)
+                self._say(f"{cc}: " + ", ".join(
+                    f"{seg} {sum(c[0].values()):,} works from {c[3]} of {c[2]} institutions"
+                    for seg, c in counts.items()))
 
         self._guard(run_id, work)
         return res
@@ -442,23 +459,30 @@ class OpenAlexHarvester:
         assert self.index is not None
         return self.index.sector(inst)[0] == segment
 
-    def _store_exact(self, run_id: int, res: PartResult, measure: str, segment: str,
-                     country: str, per_year: dict[str, int], bound: int, candidates: int,
-                     qualifying: int, requests: int) -> None:
+    def _store_exact(self, run_id: int, res: PartResult, measure: str, country: str,
+                     counts: dict[str, tuple[dict[str, int], int, int, int]],
+                     both: dict[str, int], requests: int) -> None:
         now = utcnow()
-        rows = [{"source": SOURCE, "measure": measure, "period": str(y), "country": country,
-                 "segment": segment, "value": float(per_year.get(str(y), 0)),
-                 "observed_at": now, "run_id": run_id} for y in self.years]
-        rows.append({"source": SOURCE, "measure": f"{measure}_bound",
-                     "period": f"{self.first_year}-{self.last_year}", "country": country,
-                     "segment": segment, "value": float(bound), "observed_at": now,
-                     "run_id": run_id})
+        span = f"{self.first_year}-{self.last_year}"
+        rows = []
+        series = {seg: c[0] for seg, c in counts.items()}
+        series[COAUTHORED] = both
+        for segment, per_year in series.items():
+            rows += [{"source": SOURCE, "measure": measure, "period": str(y),
+                      "country": country, "segment": segment,
+                      "value": float(per_year.get(str(y), 0)), "observed_at": now,
+                      "run_id": run_id} for y in self.years]
+        for segment, (_, bound, _, _) in counts.items():
+            rows.append({"source": SOURCE, "measure": f"{measure}_bound", "period": span,
+                         "country": country, "segment": segment, "value": float(bound),
+                         "observed_at": now, "run_id": run_id})
+        read = sum(c[2] for c in counts.values())
         with self.store.transaction():
             self.store.append("aggregates", rows)
-            self.store.checkpoint(run_id, cursor=f"{segment}:{country}", requests=requests,
-                                  read=candidates, stored=len(rows), rejected=0)
+            self.store.checkpoint(run_id, cursor=country, requests=requests, read=read,
+                                  stored=len(rows), rejected=0)
         res.requests += requests
-        res.read += candidates
+        res.read += read
         res.stored += len(rows)
 
     # -- top-cited works ------------------------------------------------------------------------

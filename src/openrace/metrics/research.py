@@ -22,7 +22,7 @@ from typing import Any
 
 import ibis
 
-from openrace.harvest.openalex import PAIR, WORLD, measure_name, rank_metric
+from openrace.harvest.openalex import COAUTHORED, PAIR, WORLD, measure_name, rank_metric
 from openrace.metrics.base import ALL, COUNTING, Option, Query, Tables, metric, period_of, tidy
 from openrace.sources.openalex import DEFAULT_SELECTION, SEGMENTS, SELECTIONS
 
@@ -34,10 +34,12 @@ SELECTION = Option(
     "; ".join(f"{k}: {v[1]}" for k, v in SELECTIONS.items()),
 )
 SEGMENT = Option(
-    "segment", tuple(SEGMENTS), "all",
+    "segment", (*SEGMENTS, COAUTHORED), "all",
     "all: every AI work; company / education / government: works with an author at an "
     "institution of that sector located in the country (sector: the registry's, else ROR's "
-    "types, else OpenAlex's type; the countries with the most AI works only)",
+    "types, else OpenAlex's type; the countries with the most AI works only); "
+    "academia-industry: works with authors at both a company and a university of the "
+    "country",
 )
 PAPER_COUNTRY_RULE = Option(
     "country_rule", ("location", "owner"), "location",
@@ -153,6 +155,36 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     j = c.join(world, c.period == world.w_period)
     j = j.filter(j.world > 0)
     return tidy(j.select(period=j.period, group=j.country, value=j.value / j.world), q)
+
+
+@metric(
+    name="academia_industry_share",
+    title="Academia–industry co-authored share",
+    description="The share of a country's AI works of the year with authors at both a "
+    "company and a university of that country (talent and ideas moving between academia "
+    "and industry).",
+    unit="share",
+    source="openalex",
+    by=("country",),
+    periods=("year",),
+    options=(SELECTION,),
+    presence=_has_aggregates,
+    additive=False,
+    update_command=UPDATE,
+    caveats=(*_AGG_CAVEATS, "Both sides are counted exactly: the company and the university "
+             "must be located in the country (a US company with a Chinese university does "
+             "not count for either)."),
+)
+def academia_industry_share(t: Tables, q: Query) -> Any:
+    """Academia-industry co-authored works / all AI works, per (year, country)."""
+    m = measure_name(q.opt("selection"))
+    both = _latest_aggregates(t, m, COAUTHORED).select(
+        b_period="period", b_country="country", both="value")
+    own = _latest_aggregates(t, m, "all")
+    own = own.filter(own.country != WORLD)
+    j = own.join(both, (own.period == both.b_period) & (own.country == both.b_country))
+    j = j.filter(j.value > 0)
+    return tidy(j.select(period=j.period, group=j.country, value=j.both / j.value), q)
 
 
 @metric(

@@ -90,7 +90,7 @@ def bench_series(url: str, years: list[int]) -> dict[str, Any]:
         for year in years:
             for page in c.pages("works", filter=f"primary_topic.subfield.id:1702,"
                                 f"publication_year:{year}", select="id,authorships",
-                                per_page=200):
+                                per_page=100):
                 for w in page.items:
                     for cc in {country_key(x) for a in w["authorships"] for x in a["countries"]}:
                         counted[(str(year), cc)] = counted.get((str(year), cc), 0) + 1
@@ -126,7 +126,7 @@ def bench_top(url: str, years: list[int], top: int, workdir: Path) -> dict[str, 
         "top": top,
         "years": len(years),
         "requests": res.requests,
-        "expected_requests": len(years) * math.ceil(top / 200),
+        "expected_requests": len(years) * math.ceil(top / 100),
         "works_stored": res.stored,
         "attribution_rows": n_attr,
         "seconds": round(seconds, 3),

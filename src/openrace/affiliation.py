@@ -16,7 +16,8 @@ affiliation at all gets one ``unattributed`` row of weight 1.
 
 Institutions are linked to registry organisations (``org_id``) through their OpenAlex id
 or ROR id, walking up the institution's OpenAlex lineage (a lab to its company) when the
-institution itself is not in the registry. ``detail`` holds the institution type and id,
+institution itself is not in the registry. ``detail`` holds the institution's sector
+(:mod:`openrace.sectors`: the registry's, else ROR's types, else OpenAlex's type) and id,
 e.g. ``company I1291425158``, so that company-authored papers are one filter away.
 
 :func:`work_attributions` computes the rows of one work in Python (the harvester's
@@ -37,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from openrace.sectors import RorIndex, classify
 from openrace.sources.openalex import Institution, WorkRecord
 
 METHOD = "affiliation"
@@ -47,16 +49,23 @@ COMPANY, EDUCATION = "company", "education"
 
 @dataclass
 class OrgIndex:
-    """Registry organisations by OpenAlex institution id and by ROR id."""
+    """Registry organisations by OpenAlex institution id and by ROR id, their sectors, and
+    ROR's types of institutions (to classify those outside the registry)."""
 
     by_openalex: dict[str, str] = field(default_factory=dict)
     by_ror: dict[str, str] = field(default_factory=dict)
+    sectors: dict[str, str] = field(default_factory=dict)
+    ror: RorIndex | None = None
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> OrgIndex:
-        """Build from organisation rows with ``id``, ``openalex_id`` and ``ror``."""
-        idx = cls()
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]], ror: RorIndex | None = None
+                  ) -> OrgIndex:
+        """Build from organisation rows with ``id``, ``openalex_id``, ``ror`` and
+        ``sector``."""
+        idx = cls(ror=ror)
         for r in rows:
+            if r.get("sector"):
+                idx.sectors[r["id"]] = r["sector"]
             if r.get("openalex_id"):
                 idx.by_openalex[str(r["openalex_id"]).rsplit("/", 1)[-1].upper()] = r["id"]
             if r.get("ror"):
@@ -64,11 +73,11 @@ class OrgIndex:
         return idx
 
     @classmethod
-    def from_store(cls, store: Any) -> OrgIndex:
+    def from_store(cls, store: Any, ror: RorIndex | None = None) -> OrgIndex:
         """Build from the store's ``organizations`` table."""
         return cls.from_rows(store.dicts(
-            "SELECT id, openalex_id, ror FROM organizations "
-            "WHERE openalex_id IS NOT NULL OR ror IS NOT NULL ORDER BY id"))
+            "SELECT id, openalex_id, ror, sector FROM organizations "
+            "WHERE openalex_id IS NOT NULL OR ror IS NOT NULL ORDER BY id"), ror)
 
     def __len__(self) -> int:
         return len(set(self.by_openalex.values()) | set(self.by_ror.values()))
@@ -84,6 +93,13 @@ class OrgIndex:
             if parent != inst.id and parent in self.by_openalex:
                 return self.by_openalex[parent]
         return None
+
+
+    def sector(self, inst: Institution, org: str | None = None) -> tuple[str, str]:
+        """``(sector, basis)`` of ``inst`` (``org``: its registry organisation, if known)."""
+        org = org if org is not None else self.match(inst)
+        ror_types = self.ror.types_of(inst.ror) if self.ror is not None else ()
+        return classify(inst.type, ror_types, self.sectors.get(org) if org else None)
 
 
 def _ror_key(ror: str) -> str:
@@ -107,7 +123,9 @@ def flatten(work: WorkRecord, index: OrgIndex | None = None) -> list[LongRow]:
                 seen.add(inst.id)
             country = inst.country or (a.countries[0] if len(a.countries) == 1 else None)
             org = index.match(inst) if index is not None else None
-            units.append((org, country, f"{inst.type or 'unknown'} {inst.id or '-'}"))
+            sector = (index.sector(inst, org)[0] if index is not None
+                      else classify(inst.type)[0])
+            units.append((org, country, f"{sector} {inst.id or '-'}"))
         if not units:
             units = [(None, c, "country -") for c in a.countries] or [(None, None, "unknown -")]
         rows += [(work.id, i, org, country, detail) for org, country, detail in units]

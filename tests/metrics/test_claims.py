@@ -59,6 +59,34 @@ def test_bundled_claims_load_and_cover_the_debate() -> None:
         assert c.alternatives, f"{c.id} lists no alternative definitions"
 
 
+def test_every_bundled_claim_says_who_made_it() -> None:
+    for c in load_claims():
+        assert c.said_by, f"{c.id} does not say who made it"
+        for who in c.said_by:
+            assert who.who and who.where and who.when and who.note, c.id
+            assert who.link and who.link.startswith("https://"), c.id
+    # the seeds' claims (the capability claims cite Epoch AI and the AI Index instead)
+    seeds = [c for c in load_claims() if c.id != "cn-more-ai-papers" and c.chart != "capability"]
+    assert len(seeds) >= 7
+    assert all("Konwinski" in c.said_by[0].who and "Cerebral Valley" in c.said_by[0].where
+               and c.said_by[0].when == "2025-11" for c in seeds)
+    papers = next(c for c in load_claims() if c.id == "cn-more-ai-papers")
+    assert "Brookings" in papers.said_by[0].who
+
+
+def test_said_by_is_checked(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("- id: x\n  text: t\n  test: share\n  metric: open_releases\n  a: CN\n"
+                 "  at: latest\n  said_by:\n    - who: Someone\n      link: javascript:x\n",
+                 encoding="utf-8")
+    with pytest.raises(ClaimsFileError, match="link"):
+        load_claims(p)
+    p.write_text("- id: x\n  text: t\n  test: share\n  metric: open_releases\n  a: CN\n"
+                 "  at: latest\n  said_by:\n    - who: Someone\n      when: 2025\n",
+                 encoding="utf-8")
+    assert load_claims(p)[0].said_by[0].text() == "Someone, 2025"
+
+
 def test_bundled_release_claims_decided_others_insufficient(mini: Store) -> None:
     results = {r.claim.id: r for r in check_claims(mini)}
     first = results["cn-more-open-releases-2025"]

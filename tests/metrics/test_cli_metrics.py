@@ -108,6 +108,8 @@ def test_claims_from_a_fresh_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     results = {r["id"]: r for r in json.loads(out)}
     assert len(results) >= 6
+    for r in results.values():  # every bundled claim says who made it
+        assert r["said_by"] and all(s["who"] and s["link"] for s in r["said_by"]), r["id"]
     for cid in ("cn-more-open-releases-2025", "us-open-share-fell-cn-rose"):
         r = results[cid]
         assert r["verdict"] in ("supported", "contradicted"), r
@@ -127,6 +129,7 @@ def test_claims_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["claims"], capsys)
     assert code == 0
     assert "verdict:" in out and "robustness:" in out and "insufficient data" in out
+    assert "said by: Andy Konwinski" in out and "Cerebral Valley AI Summit" in out
     code, out, _ = run(["claims", "--format", "csv", "--id", "cn-more-open-releases-2025"], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))

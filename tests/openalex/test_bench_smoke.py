@@ -16,9 +16,9 @@ def test_benchmark_code_at_tiny_scale(tmp_path: Path) -> None:
     assert json.loads(out.read_text()) == figures
     series = figures["per_country_series"]
     assert series["agrees_with_baseline"] and series["requests"] == 2 * 4 + 1
-    assert series["baseline_paging_requests"] == 4  # two pages of ~270 AI works a year
+    assert series["baseline_paging_requests"] == 6  # three pages of ~270 AI works a year
     top = figures["top_cited_harvest"]
-    assert top["works_stored"] == 500 and top["requests"] == top["expected_requests"] == 4
+    assert top["works_stored"] == 500 and top["requests"] == top["expected_requests"] == 6
     frac = figures["fractional_attribution"]
     for path in ("streaming", "duckdb"):
         got = frac[path]

@@ -29,7 +29,8 @@ def test_group_by_countries_per_year(client: OpenAlexClient, alex: FakeAlex) -> 
 def test_group_by_pages_with_cursor(client: OpenAlexClient) -> None:
     groups, _ = client.group_by(AI, "authorships.countries", per_page=1)
     assert sorted(country_key(g["key"]) for g in groups) == ["CN", "GB", "US"]
-    assert client.requests == 3
+    # three full pages of one group, then the empty page that ends the groups
+    assert client.requests == 4
 
 
 def test_cursor_pages_sorted_by_citations(client: OpenAlexClient) -> None:
@@ -48,28 +49,52 @@ def test_cursor_pages_sorted_by_citations(client: OpenAlexClient) -> None:
     assert [p.items for p in again] == [p.items for p in pages[1:]]
 
 
-def test_429_is_waited_out_for_its_retry_after(client: OpenAlexClient, alex: FakeAlex,
-                                               sleeps: list[float]) -> None:
-    alex.faults[1] = Fault(429, b'{"error": "Rate limit exceeded"}', {"Retry-After": "7"})
+def test_403_too_fast_is_waited_out(client: OpenAlexClient, alex: FakeAlex,
+                                    sleeps: list[float]) -> None:
+    alex.faults[1] = Fault(403, b'{"error": "Rate limit exceeded; slow down"}',
+                           {"Retry-After": "7"})
     alex.faults[2] = Fault(503)
     assert client.count(AI) == 36
     assert client.requests == 3
     assert sleeps[0] == 7.0 and sleeps[1] > 0
 
 
+def test_per_second_429_of_the_proxy_is_waited_out(client: OpenAlexClient, alex: FakeAlex,
+                                                   sleeps: list[float]) -> None:
+    body = b'{"error": "Rate limit exceeded", "message": "Rate limit exceeded: 30 requests ' \
+           b'per second. Please slow down."}'
+    alex.faults[1] = Fault(429, body, {"Retry-After": "1", "X-RateLimit-Remaining-USD": "0.42"})
+    assert client.count(AI) == 36
+    assert client.requests == 2 and sleeps == [1.0]
+
+
 def test_5xx_gives_up_after_retries(client: OpenAlexClient, alex: FakeAlex) -> None:
     alex.fault_fn = lambda n: Fault(502, b"<html>bad gateway</html>")
-    with pytest.raises(SourceError, match=r"kept failing.*502"):
+    with pytest.raises(SourceError, match=r"kept failing after 3 retries.*502"):
         client.count(AI)
-    assert client.requests == 3
+    assert client.requests == 4  # retries=3: four attempts, as for the Hub
 
 
-def test_repeated_429_ends_with_rate_limit_error(client: OpenAlexClient, alex: FakeAlex) -> None:
-    alex.fault_fn = lambda n: Fault(429, b"{}", {"Retry-After": "1"})
-    client.max_429 = 4
-    with pytest.raises(RateLimitExhaustedError, match="resume"):
+def test_no_retry_with_retries_0(server: FakeAlexServer, alex: FakeAlex) -> None:
+    alex.fault_fn = lambda n: Fault(503)
+    with (OpenAlexClient(endpoint=server.url, retries=0, requests_per_second=0) as c,
+          pytest.raises(SourceError, match="after 0 retries")):
+        c.count(AI)
+    assert alex.requests == 1
+
+
+def test_repeated_403_ends_with_rate_limit_error(client: OpenAlexClient, alex: FakeAlex) -> None:
+    alex.fault_fn = lambda n: Fault(403, b"{}", {"Retry-After": "1"})
+    with pytest.raises(RateLimitExhaustedError, match=r"per second.*--requests-per-second"):
         client.count(AI)
     assert client.requests == 4
+
+
+def test_a_429_without_detail_is_the_day_spent(client: OpenAlexClient, alex: FakeAlex) -> None:
+    alex.faults[1] = Fault(429, b'{"error": "Rate limit exceeded"}', {"Retry-After": "3600"})
+    with pytest.raises(RateLimitExhaustedError, match=r"daily allowance is spent.*1\.0 h"):
+        client.count(AI)
+    assert client.requests == 1
 
 
 def test_daily_allowance_spent_stops_at_once(client: OpenAlexClient, alex: FakeAlex) -> None:
@@ -94,13 +119,25 @@ def test_unknown_filter_is_one_clear_error(client: OpenAlexClient) -> None:
         client.count("not_a_field:1")
 
 
-@pytest.mark.parametrize("body", [b"not json at all", b'["a list"]',
-                                  b'{"meta": {"count": 1}, "results": "nope"}'])
-def test_malformed_page_is_a_source_error(client: OpenAlexClient, alex: FakeAlex,
-                                          body: bytes) -> None:
+MALFORMED = [b"not json at all", b'["a list"]', b'{"meta": {"count": 1}, "results": "nope"}',
+             b'{"meta": {"count": 1}, "resu']
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_malformed_page_is_fetched_again(client: OpenAlexClient, alex: FakeAlex,
+                                           body: bytes) -> None:
     alex.faults[1] = Fault(200, body)
-    with pytest.raises(SourceError, match="malformed"):
+    pages = list(client.pages("works", filter=AI, per_page=100))
+    assert sum(len(p.items) for p in pages) == 36 and pages[0].requests == 2
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_page_malformed_every_time_is_a_source_error(client: OpenAlexClient, alex: FakeAlex,
+                                                       body: bytes) -> None:
+    alex.fault_fn = lambda n: Fault(200, body)
+    with pytest.raises(SourceError, match=r"malformed.*3 times.*resume"):
         list(client.pages("works", filter=AI))
+    assert client.requests == 3  # as the Hub: two fetches again
 
 
 def test_unreachable_server_is_one_line() -> None:

@@ -26,15 +26,14 @@ def agg(store: Store, measure: str = "ai_works", segment: str = "all") -> dict:
 
 def test_aggregates_per_country_year_and_segment(ostore: Store, client: OpenAlexClient) -> None:
     res = harvester(ostore, client).aggregates()
-    # 3 years x 4 segments + the pair query: tens of requests, not one per work
+    # 3 years x (a group_by + 3 world counts by sector) + the pair query
     assert res.requests == 13
     a = agg(ostore)
     assert a[("2023", "US")] == 4 and a[("2023", "CN")] == 8 and a[("2023", "GB")] == 2
     assert a[("2023", "all")] == 12
-    company = agg(ostore, segment="company")
-    assert company[("2024", "all")] == 10 and company[("2024", "CN")] == 8
-    other = agg(ostore, segment="other")
-    assert other[("2022", "CN")] == 2 and ("2022", "US") not in other
+    # sectors: the world total only; per country they come from the exact part
+    assert agg(ostore, segment="company") == {(str(y), "all"): 10 for y in (2022, 2023, 2024)}
+    assert agg(ostore, segment="government") == {(str(y), "all"): 2 for y in (2022, 2023, 2024)}
     pair = agg(ostore, "ai_works_coauthored", "with-CN")
     assert pair == {("2022", "US"): 2, ("2023", "US"): 2, ("2024", "US"): 2}
     run = ostore.dicts("SELECT * FROM harvest_runs")[0]
@@ -112,9 +111,9 @@ def test_interrupted_harvest_resumes_without_doubling(ostore: Store, client: Ope
 
 def test_interrupted_aggregates_resume(ostore: Store, client: OpenAlexClient,
                                        alex: FakeAlex) -> None:
-    alex.faults[6] = Fault(500)
-    alex.faults[7] = Fault(500)
-    alex.faults[8] = Fault(500)
+    # retries=3: four 500s in a row end the run
+    for n in (6, 7, 8, 9):
+        alex.faults[n] = Fault(500)
     with pytest.raises(Exception, match="kept failing"):
         harvester(ostore, client).aggregates()
     first = ostore.counts()["aggregates"]
@@ -193,3 +192,80 @@ def test_reharvest_counts_only_the_current_top(ostore: Store, client: OpenAlexCl
     harvester(ostore, client, top=3).top_works()
     t = load_catalogue().evaluate("top_cited_papers", ostore, by="none", period="year")
     assert [r["value"] for r in t.to_pylist()] == [3, 3, 3]
+
+
+# -- exact sector counts by the country of the qualifying institution --------------------------
+
+#: counted by hand from conftest.PATTERNS (two works of each pattern a year): a work counts
+#: for (sector, country) when one author is at an institution of that sector located there
+HAND_COUNTED = {
+    ("company", "US"): 4,  # Google + MIT; Tsinghua + (MIT, Google)
+    ("company", "CN"): 4,  # Tsinghua + Alibaba; MSRA (registry: industry, in Beijing)
+    ("company", "GB"): 2,  # DeepMind (London) + Oxford + CAS
+    ("education", "US"): 4,  # MIT twice
+    ("education", "CN"): 4,  # Tsinghua twice
+    ("education", "GB"): 2,  # Oxford
+    ("government", "CN"): 2,  # CAS
+    # a company and a university of the same country on one work
+    ("academia-industry", "US"): 4,  # Google + MIT; (MIT, Google)
+    ("academia-industry", "CN"): 2,  # Tsinghua + Alibaba (not Tsinghua + Google)
+    ("academia-industry", "GB"): 2,  # DeepMind + Oxford
+}
+
+
+def test_sectors_count_by_the_qualifying_institutions_country(
+        ostore: Store, client: OpenAlexClient) -> None:
+    h = harvester(ostore, client)
+    h.aggregates()
+    res = h.sectors()
+    for (segment, country), n in HAND_COUNTED.items():
+        got = agg(ostore, segment=segment)
+        assert {y: got[(str(y), country)] for y in (2022, 2023, 2024)} == \
+            {y: n for y in (2022, 2023, 2024)}, (segment, country)
+    # no other (sector, country) has a work
+    rows = ostore.dicts("SELECT segment, country, sum(value) n FROM aggregates WHERE "
+                        "measure = 'ai_works' AND segment <> 'all' AND country <> 'all' "
+                        "GROUP BY ALL HAVING n > 0")
+    assert {(r["segment"], r["country"]) for r in rows} == set(HAND_COUNTED)
+    # the co-occurring filters over-count China's companies: the upper bound is kept
+    bound = {(r["segment"], r["country"]): r["value"] for r in ostore.dicts(
+        "SELECT segment, country, value FROM aggregates WHERE measure = 'ai_works_bound'")}
+    assert bound[("company", "CN")] == 24 and bound[("company", "US")] == 12
+    assert res.requests > 0 and ostore.dicts(
+        "SELECT status FROM harvest_runs WHERE scope = 'sectors:primary'")[0]["status"] == "ok"
+
+
+def test_a_us_company_with_a_chinese_university_counts_for_the_us_only(
+        ostore: Store) -> None:
+    from tests.openalex.conftest import GOOGLE, TSINGHUA
+    from tests.openalex.fakealex import FakeAlexServer, make_author, make_work
+
+    alex = FakeAlex(works=[make_work(1, 2024, 5, [make_author("g", [GOOGLE]),
+                                                   make_author("t", [TSINGHUA])])])
+    with FakeAlexServer(alex) as srv, OpenAlexClient(endpoint=srv.url,
+                                                     requests_per_second=0) as c:
+        h = OpenAlexHarvester(ostore, c, first_year=2024, last_year=2024)
+        h.aggregates()
+        h.sectors()
+    company = agg(ostore, segment="company")
+    assert company[("2024", "US")] == 1 and company.get(("2024", "CN"), 0) == 0
+    education = agg(ostore, segment="education")
+    assert education[("2024", "CN")] == 1 and education.get(("2024", "US"), 0) == 0
+
+
+def test_ror_types_make_a_funder_typed_university_academia(ostore: Store) -> None:
+    from openrace.sectors import RorIndex
+    from tests.openalex.fakealex import FakeAlexServer, make_author, make_institution, make_work
+
+    uw = make_institution("I201448701", "US", "funder", "https://ror.org/00cvxb145",
+                          name="University of Washington")
+    alex = FakeAlex(works=[make_work(1, 2024, 5, [make_author("u", [uw])])])
+    ror = RorIndex.from_records([{"id": "https://ror.org/00cvxb145",
+                                  "types": ["education", "funder"], "locations": []}])
+    with FakeAlexServer(alex) as srv, OpenAlexClient(endpoint=srv.url,
+                                                     requests_per_second=0) as c:
+        OpenAlexHarvester(ostore, c, first_year=2024, last_year=2024).sectors()
+        assert agg(ostore, segment="education").get(("2024", "US"), 0) == 0  # "funder"
+        OpenAlexHarvester(ostore, c, first_year=2024, last_year=2024, ror=ror,
+                          exact_countries=5).sectors()
+    assert agg(ostore, segment="education")[("2024", "US")] == 1

@@ -26,6 +26,7 @@ def harvested() -> Iterator[Store]:
             OpenAlexClient(endpoint=srv.url, requests_per_second=0) as c:
         h = OpenAlexHarvester(s, c, first_year=2022, last_year=2024, top=5)
         h.aggregates()
+        h.sectors()
         h.top_works()
     yield s
     s.close()
@@ -53,10 +54,22 @@ def test_ai_papers(harvested: Store) -> None:
     assert values(CAT.evaluate("ai_papers", harvested)) == {"US": 4, "CN": 8, "GB": 2}
     world = CAT.evaluate("ai_papers", harvested, by="none")
     assert [r["value"] for r in world.to_pylist()] == [12, 12, 12]
-    assert values(CAT.evaluate("ai_papers", harvested, segment="company"), "2024")["CN"] == 8
+    # exact: a work counts for China's companies only with an author at a Chinese company
+    assert values(CAT.evaluate("ai_papers", harvested, segment="company"), "2024") == \
+        {"US": 4, "CN": 4, "GB": 2}
     assert values(CAT.evaluate("ai_papers", harvested, period="none"), None)["US"] == 12
     share = values(CAT.evaluate("ai_papers_share", harvested))
     assert share["US"] == pytest.approx(4 / 12)
+
+
+def test_academia_industry_share(harvested: Store) -> None:
+    share = values(CAT.evaluate("academia_industry_share", harvested), "2024")
+    # US: Google + MIT and Tsinghua + (MIT, Google) = 4 of 4; China: Tsinghua + Alibaba =
+    # 2 of 8 (Tsinghua + Google is not a Chinese academia-industry paper); GB: 2 of 2
+    assert share == {"US": 1.0, "CN": 0.25, "GB": 1.0}
+    top = values(CAT.evaluate("top_cited_share", harvested, by="sector",
+                              sector_rule="institution-type"), "2024")
+    assert top["academia"] == pytest.approx(0.8) and top["industry"] == 1.0
 
 
 def test_coauthorship(harvested: Store) -> None:

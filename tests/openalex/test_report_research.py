@@ -31,6 +31,7 @@ def harvested() -> Iterator[Store]:
             OpenAlexClient(endpoint=srv.url, requests_per_second=0) as c:
         h = OpenAlexHarvester(s, c, first_year=2022, last_year=2024, top=5)
         h.aggregates()
+        h.sectors()
         h.top_works()
     yield s
     s.close()
@@ -48,12 +49,20 @@ def test_section_numbers_come_from_the_store(harvested: Store) -> None:
     assert sec.empty is None
     names = [c.name for c in sec.charts]
     assert names == ["ai-papers-by-country", "company-ai-papers", "top-cited-share",
-                     "company-top-cited", "us-china-coauthored"]
+                     "company-top-cited", "us-china-coauthored",
+                     "academia-industry-coauthored", "top-cited-academia-industry"]
     text = " ".join(sec.prose)
     assert "In 2024, OpenAlex lists 12 AI works. 8 have an author in China and 4" in text
     assert "China's yearly count first reached the United States' in 2022" in text
     assert "40% have an author in the United States and 80% an author in China" in text
     assert "50.0% of the US's AI works and 25.0% of China's" in text
+    # talent: US works 4 of 4 by a US company with a US university, China 2 of 8
+    assert "wrote 100.0% of the United States' AI works together in 2024, and 25.0% of " \
+        "China's" in text
+    # the top five of 2024: 4 with a university author, 5 with a company author;
+    # fractions: universities 1/2 + 1/2 + 3/4 + 1/3, companies 1/2 + 1/2 + 1/4 + 1/3 + 1
+    assert "80% have an author at a university and 100% at a company" in text
+    assert "universities hold 42% and companies 52%" in text
     share = {(r["label"], r["period"]): r["value"]
              for r in sec.charts[2].data.to_pylist()}
     assert share[("China (fractional)", "2024")] == pytest.approx((2 + 5 / 6) / 5)

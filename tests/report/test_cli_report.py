@@ -26,6 +26,12 @@ def test_report_command_writes_page_csv_and_images(tmp_path: Path, store_file: P
     assert list((out / "data").glob("*.csv"))
     assert list((out / "figures").glob("*.svg"))
     assert "report written to" in capsys.readouterr().out
+    html = (out / "index.html").read_text()
+    # every claim says who made it, with a link to the record
+    assert "Said by Andy Konwinski (co-founder of Databricks and Laude), Cerebral Valley AI " \
+        "Summit, as reported in the press, 2025-11" in html
+    assert '<a href="https://www.techbuzz.ai/articles/' in html
+    assert 'rel="noopener noreferrer">source</a>' in html
 
 
 def test_chart_command(tmp_path: Path, store_file: Path,

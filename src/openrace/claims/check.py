@@ -106,7 +106,7 @@ class ClaimResult:
             "robustness": self.robustness,
             "robustness_detail": self.robustness_detail,
             "chart": self.claim.chart,
-            "said_by": list(self.claim.said_by),
+            "said_by": [s.model_dump() for s in self.claim.said_by],
             "stated": self.stated.to_dict(),
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
@@ -340,7 +340,8 @@ def _trend(claim: Claim, d: Definition, data: _Data) -> tuple[str, str, dict[str
     numbers: dict[str, Any] = {"start": start, "end": end}
     parts = []
     ok = True
-    for group, change in ((claim.a, d.a_change), (claim.b or "", d.b_change)):
+    moves = [(claim.a, d.a_change)] + ([(claim.b, d.b_change)] if claim.b else [])
+    for group, change in moves:
         v0, v1 = data.get(start, group), data.get(end, group)
         if v0 is None or v1 is None:
             raise _Insufficient(f"{group} has no value in {start if v0 is None else end}")

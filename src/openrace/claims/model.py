@@ -7,7 +7,7 @@ A claim names a ``test``:
     ``previous``: the one before it);
 ``trend``
     from period ``start`` to period ``end`` A's value moved in direction ``a_change`` and B's
-    in direction ``b_change`` (``up`` or ``down``);
+    in direction ``b_change`` (``up`` or ``down``); without B, only A's move is tested;
 ``crossover``
     A's value caught up with B's (see :mod:`openrace.metrics.crossover`) in a period that
     falls within ``within`` (e.g. ``2025`` for any month or quarter of 2025) and stayed
@@ -82,6 +82,29 @@ class Alternative(Definition):
     label: str = Field(min_length=1)
 
 
+class SaidBy(BaseModel):
+    """Who made a claim, where, when, and a link to the record of it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    who: str = Field(min_length=1)
+    where: str | None = None
+    #: a date or month, e.g. 2025-11
+    when: str | None = None
+    link: str | None = Field(default=None, pattern=r"^https://\S+$")
+    #: what was said, or how the source relates to the claim
+    note: str | None = None
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when(cls, v: Any) -> Any:
+        return str(v) if v is not None and not isinstance(v, str) else v
+
+    def text(self) -> str:
+        """One line: who, where, when."""
+        return ", ".join(x for x in (self.who, self.where, self.when) if x)
+
+
 class Claim(Definition):
     """A claim of the public debate, its measurable form and its alternative definitions."""
 
@@ -89,8 +112,8 @@ class Claim(Definition):
     text: str = Field(min_length=1)
     a: str = Field(min_length=1)
     b: str | None = None
-    #: where the claim is argued (URLs or citations)
-    said_by: list[str] = Field(default_factory=list)
+    #: who made the claim, where and when, with a link
+    said_by: list[SaidBy] = Field(default_factory=list)
     #: the report chart behind the claim (its name, e.g. "open-share-by-year"), or a section
     chart: str | None = None
     label: str = "as stated"
@@ -102,15 +125,17 @@ class Claim(Definition):
             raise ValueError("test is required (compare, trend, crossover, share or value)")
         if self.metric is None:
             raise ValueError("metric is required")
-        if self.test in ("compare", "trend", "crossover") and not self.b:
+        if self.test in ("compare", "crossover") and not self.b:
             raise ValueError(f"a {self.test} claim needs b (the group A is compared with)")
         for alt in [self, *self.alternatives]:
             d = resolve(self, alt)
             if d.test in ("compare", "share", "value") and not d.at:
                 raise ValueError(f"{_where(alt)}a {d.test} test needs at (a period or latest)")
-            if d.test == "trend" and not (d.start and d.end and d.a_change and d.b_change):
+            if d.test == "trend" and not (d.start and d.end and d.a_change
+                                          and (d.b_change or not self.b)):
                 raise ValueError(
-                    f"{_where(alt)}a trend test needs start, end, a_change and b_change"
+                    f"{_where(alt)}a trend test needs start, end, a_change (and b_change "
+                    "with b)"
                 )
             if d.test == "value" and d.low is None and d.high is None:
                 raise ValueError(f"{_where(alt)}a value test needs low and/or high")

@@ -200,6 +200,9 @@ def claims(
     for r in results:
         style = VERDICT_STYLE.get(r.verdict, "")
         out_console.print(f"\n{r.claim.text}", markup=False, style="bold")
+        for who in r.claim.said_by:
+            out_console.print(f"  said by: {who.text()}" + (f" ({who.link})" if who.link else ""),
+                              markup=False)
         out_console.print(f"  verdict: {r.verdict}", markup=False, style=style)
         out_console.print(f"  evidence: {r.stated.evidence}", markup=False)
         out_console.print(f"  robustness: {r.robustness} ({r.robustness_detail})", markup=False)

@@ -28,13 +28,27 @@ def update_openalex(
                                   + "."),
     aggregates: bool = typer.Option(True, "--aggregates/--no-aggregates", help="Per-country "
                                     "counts per year from group_by queries."),
+    sectors: bool = typer.Option(True, "--sectors/--no-sectors", help="Exact company / "
+                                 "education / government AI works per country: a work "
+                                 "counts for a country when an author is at an institution "
+                                 "of the sector located there."),
+    exact_countries: int = typer.Option(30, "--exact-countries", help="With --sectors: the "
+                                        "countries with the most AI works counted exactly."),
+    ror_dump: Path = typer.Option(None, "--ror-dump", help="ROR's data dump (schema v2 JSON "
+                                  "or its .zip): institutions are classified by their ROR "
+                                  "types first.", show_default=False),
     works: bool = typer.Option(True, "--works/--no-works", help="The top-cited works."),
     links: bool = typer.Option(True, "--links/--no-links", help="Resolve arxiv:* tags of "
                                "harvested Hub models to OpenAlex works."),
     retries: int = typer.Option(5, "--retries", help="Retries of a failed request (5xx, "
-                                "network) before giving up; the next run resumes."),
-    requests_per_second: float = typer.Option(50.0, "--requests-per-second", help="Request "
-                                              "pace (OpenAlex allows 100/s; 0: no pacing)."),
+                                "network, 403 too many per second) before giving up; 0: no "
+                                "retry. The next run resumes."),
+    requests_per_second: float = typer.Option(10.0, "--requests-per-second", help="Request "
+                                              "pace (a free key is allowed 30/s; 0: no "
+                                              "pacing)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the calls the run will make "
+                                 "(at most) and their cost against a free key's daily "
+                                 "allowance, and stop; no request is made."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -42,16 +56,18 @@ def update_openalex(
     country and year, by institution type; the top-cited AI works with authorships; links
     from Hub models to their papers. Resumable: an interrupted run, or one stopped by the
     daily allowance, continues where it stopped."""
-    from openrace.harvest.openalex import harvest
+    from openrace.harvest.openalex import harvest, plan
     from openrace.sources.openalex import OpenAlexClient
 
     if selection not in SELECTIONS:
         raise UsageError(f"--selection must be one of {', '.join(SELECTIONS)}, not "
                          f"{selection!r}")
-    if retries < 1:
-        raise UsageError("--retries must be at least 1")
-    parts = [p for p, on in (("aggregates", aggregates), ("works", works), ("links", links))
-             if on]
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
+    if requests_per_second < 0:
+        raise UsageError("--requests-per-second must be 0 (no pacing) or more")
+    parts = [p for p, on in (("aggregates", aggregates), ("sectors", sectors), ("works", works),
+                             ("links", links)) if on]
     if not parts:
         raise UsageError("nothing to do: every part is switched off")
     env = settings()
@@ -59,9 +75,24 @@ def update_openalex(
                             email=env.openalex_email, retries=retries,
                             requests_per_second=requests_per_second)
     say = (lambda text: err_console.print(text, markup=False)) if sys.stderr.isatty() else None
-    options = {"selection": selection, "first_year": first_year, "top": top, "progress": say}
+    options = {"selection": selection, "first_year": first_year, "top": top, "progress": say,
+               "exact_countries": exact_countries}
+    if ror_dump is not None:
+        from openrace.sectors import RorIndex
+
+        options["ror"] = RorIndex.from_dump(ror_dump)
     if last_year is not None:
         options["last_year"] = last_year
+    if dry_run:
+        with client, open_store(_store_path(store)) as s:
+            planned = plan(s, client, parts=parts, **options)
+        if fmt == Format.table:
+            out_console.print(_plan_line(planned), markup=False)
+            emit(planned["parts"], fmt)
+        else:
+            emit([planned] if fmt == Format.json else planned["parts"], fmt)
+        return
+    client.check_key()  # before the store is opened: nothing to undo
     with client, open_store(_store_path(store)) as s:
         results = harvest(s, client, parts=parts, **options)
     if fmt == Format.table:
@@ -73,6 +104,19 @@ def update_openalex(
                 f"{r['rejected']:,} quarantined", markup=False)
     else:
         emit(results, fmt)
+
+
+def _plan_line(p: dict) -> str:
+    """The plan of an OpenAlex update as one line."""
+    from openrace.sources.openalex import KEY_HELP
+
+    line = (f"plan: at most {p['calls']:,} list calls, ${p['usd']:.4f} of a free key's "
+            f"${p['allowance_usd']:.2f} a day ({p['share_of_allowance']:.1%})")
+    if p["days"] > 1:
+        line += f"; about {p['days']} days of allowance (each run resumes)"
+    if p["refused"]:
+        line += f"; the run would be refused: {KEY_HELP}"
+    return line
 
 
 @app.command()

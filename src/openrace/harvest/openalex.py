@@ -3,13 +3,25 @@
 Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``):
 
 ``aggregates:<selection>``
-    AI works per country per year from ``group_by=authorships.countries`` queries, for
-    every work and split by institution type (``company``, ``education``, ``other``),
-    plus the world total of each query (country ``all``) and the works co-authored from
-    the United States and China. Written to ``aggregates`` (measure ``ai_works``, or
-    ``ai_works_broad`` for the broad selection; ``..._coauthored`` for the pair). One
-    request per (year, segment) — a ten-year series costs tens of requests. A resumed
-    run skips every (year, segment) already stored under its run id.
+    AI works per country per year from ``group_by=authorships.countries`` queries (segment
+    ``all``), the world total of works with an author at a company / education /
+    government institution (OpenAlex's type filter, country ``all``), and the works
+    co-authored from the United States and China. Written to ``aggregates`` (measure
+    ``ai_works``, or ``ai_works_broad`` for the broad selection; ``..._coauthored`` for
+    the pair). A few requests per year. A resumed run skips every (year, segment) already
+    stored under its run id.
+``sectors:<selection>``
+    Exact company / education / government AI works per country and year, and the works
+    with authors at both a company and a university of the country (segment
+    ``academia-industry``): a work counts for country C in sector S only when one of its
+    authors is at an institution of sector S located in C (:mod:`openrace.sectors`), never
+    because a sector filter and a country filter happen to match different authors. For
+    each of the ``exact_countries`` countries with the most AI works: a ``group_by`` over
+    institutions finds the 100 institutions with the most works matching both filters
+    (the candidates), ``/institutions`` gives their type, country and ROR id, and one
+    ``group_by=publication_year`` over an OR filter of the qualifying ids counts the works
+    per year. Also stored: the co-occurrence count (an upper bound, measure
+    ``..._bound``).
 ``top:<selection>``
     For each year, the ``top`` most-cited AI works with their full authorships, through
     cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
@@ -33,16 +45,23 @@ from typing import Any
 
 from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
 from openrace.errors import OpenraceError, UsageError
+from openrace.sectors import RorIndex
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
+    FREE_ALLOWANCE_USD,
+    LIST_CALL_USD,
+    PER_PAGE,
     SEGMENTS,
     WORK_FIELDS,
     BadRecord,
+    Institution,
     OpenAlexClient,
     WorkRecord,
     country_key,
+    parse_institution,
     parse_work,
     selection_filter,
+    short_id,
     work_detail,
 )
 from openrace.store import Store, utcnow
@@ -53,6 +72,11 @@ DEFAULT_TOP = 2000
 #: the country pair whose co-authored works are counted
 PAIR = ("US", "CN")
 WORLD = "all"
+#: the sectors counted exactly per country (the others of SEGMENTS are world-only)
+EXACT = ("company", "education", "government")
+#: the segment of works with an author at a company and one at a university of the country
+COAUTHORED = "academia-industry"
+DEFAULT_EXACT_COUNTRIES = 30
 
 
 def measure_name(selection: str) -> str:
@@ -93,6 +117,8 @@ class OpenAlexHarvester:
     first_year: int = FIRST_YEAR
     last_year: int = field(default_factory=lambda: utcnow().year)
     top: int = DEFAULT_TOP
+    exact_countries: int = DEFAULT_EXACT_COUNTRIES
+    ror: RorIndex | None = None
     index: OrgIndex | None = None
     progress: Callable[[str], None] | None = None
 
@@ -104,8 +130,11 @@ class OpenAlexHarvester:
             raise UsageError("years must be between 1900 and 2200")
         if self.top < 1:
             raise UsageError("--top must be at least 1")
+        if self.exact_countries < 0:
+            raise UsageError("--exact-countries must be 0 or more")
         if self.index is None:
-            self.index = OrgIndex.from_store(self.store)
+            self.index = OrgIndex.from_store(self.store, self.ror)
+        self._institutions: dict[str, Institution] = {}
 
     @property
     def years(self) -> list[int]:
@@ -143,13 +172,83 @@ class OpenAlexHarvester:
         self.store.con.execute("UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
                                [utcnow().date().isoformat(), run_id])
 
+    # -- the plan ------------------------------------------------------------------------------
+
+    def _pending(self, scope: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The resumable run of ``scope`` with the same parameters (None: a new run)."""
+        prev = self.store.resumable_run(SOURCE, scope)
+        if prev is not None and json.loads(prev["params"] or "{}") == params:
+            return prev
+        return None
+
+    def plan_part(self, part: str) -> dict[str, Any]:
+        """The most calls ``part`` will make, and what they are."""
+        if part == "aggregates":
+            prev = self._pending(f"aggregates:{self.selection}", self._agg_params())
+            done = set()
+            if prev is not None:
+                done = {(r["period"], r["segment"]) for r in self.store.dicts(
+                    "SELECT DISTINCT period, segment FROM aggregates WHERE source = ? AND "
+                    "run_id = ? AND country = ?", [SOURCE, prev["run_id"], WORLD])}
+            todo = [(y, seg) for y in self.years for seg in SEGMENTS
+                    if (str(y), seg) not in done]
+            pair = 0 if (str(self.last_year), "pair") in done else 1
+            grouped = sum(1 for _, seg in todo if SEGMENTS[seg] is None)
+            counted = len(todo) - grouped
+            return {"part": part, "calls": grouped * COUNTRY_PAGES + counted + pair,
+                    "what": f"{grouped} group_by queries (one a year) of up to "
+                    f"{COUNTRY_PAGES} pages of 100 countries, {counted} world counts by "
+                    f"sector, {pair} for the US-China pair"}
+        if part == "sectors":
+            prev = self._pending(f"sectors:{self.selection}", self._sector_params())
+            done = ({cc for _, cc in self._sectors_done(prev["run_id"])} if prev is not None
+                    else set())
+            todo = max(0, self.exact_countries - len(done))
+            per = len(EXACT) * 3 + 1
+            return {"part": part, "calls": 1 + todo * per,
+                    "what": f"{todo} countries x (3 sectors x (candidate institutions, their "
+                    "records, works per year) + academia-industry co-authored works); one "
+                    "group_by for the countries"}
+        if part == "works":
+            prev = self._pending(f"top:{self.selection}", self._top_params())
+            state = json.loads(prev["cursor"]) if prev is not None and prev.get("cursor") \
+                else {}
+            start = int(state.get("year", self.first_year))
+            pages = math.ceil(self.top / PER_PAGE)
+            calls = 0
+            for year in self.years:
+                if year < start:
+                    continue
+                done = int(state.get("done", 0)) if year == start else 0
+                calls += max(0, math.ceil((self.top - done) / PER_PAGE))
+            return {"part": part, "calls": calls,
+                    "what": f"{len(self.years)} years x {pages} pages of 100 top-cited "
+                    "works"}
+        if part == "links":
+            wanted = self._wanted_links()
+            stored = self._stored_links()
+            todo = [a for a in wanted if a not in stored]
+            return {"part": part, "calls": math.ceil(len(todo) / 50),
+                    "what": f"{len(todo)} arXiv ids of Hub models, 50 a call"}
+        raise UsageError(f"unknown part {part!r}; parts: aggregates, sectors, works, links")
+
+    def _sector_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "filter": self.filter,
+                "countries": self.exact_countries}
+
+    def _agg_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "filter": self.filter}
+
+    def _top_params(self) -> dict[str, Any]:
+        return {"years": [self.first_year, self.last_year], "top": self.top,
+                "filter": self.filter}
+
     # -- aggregates ----------------------------------------------------------------------------
 
     def aggregates(self) -> PartResult:
         """Per-country AI works per year, by institution-type segment, and the pair."""
         scope = f"aggregates:{self.selection}"
-        params = {"years": [self.first_year, self.last_year], "filter": self.filter}
-        run_id, prev = self._run(scope, params)
+        run_id, prev = self._run(scope, self._agg_params())
         res = PartResult("aggregates", run_id, resumed=prev is not None)
         measure = measure_name(self.selection)
         pair_measure = f"{measure}_coauthored"
@@ -164,10 +263,14 @@ class OpenAlexHarvester:
                         res.skipped += 1
                         continue
                     f = f"{self.filter},publication_year:{year}"
-                    if types:
-                        f += f",authorships.institutions.type:{types}"
                     before = self.client.requests
-                    groups, total = self.client.group_by(f, "authorships.countries")
+                    if types:
+                        # per country, a type filter and a country filter would match
+                        # different authors: only the world total here (sectors part)
+                        f += f",authorships.institutions.type:{types}"
+                        groups, total = [], self.client.count(f)
+                    else:
+                        groups, total = self.client.group_by(f, "authorships.countries")
                     self._store_groups(run_id, res, measure, str(year), segment, groups,
                                        total, self.client.requests - before)
                     self._say(f"aggregates {year} {segment}: {total:,} works, "
@@ -250,14 +353,144 @@ class OpenAlexHarvester:
         res.rejected += len(bad)
         self._say(f"co-authored {a}-{b}: {sum(counts.values()):,} works")
 
+    # -- exact sector counts by the qualifying institution's country ---------------------------
+
+    def _sectors_done(self, run_id: int) -> set[tuple[str, str]]:
+        return {(r["segment"], r["country"]) for r in self.store.dicts(
+            "SELECT DISTINCT segment, country FROM aggregates WHERE source = ? AND run_id = ? "
+            "AND measure = ?", [SOURCE, run_id, f"{measure_name(self.selection)}_bound"])}
+
+    def _top_countries(self, res: PartResult) -> list[str]:
+        """The ``exact_countries`` countries with the most AI works over the years: from
+        the stored series, else one group_by over the whole period."""
+        rows = self.store.dicts(
+            "SELECT country, sum(value) n FROM (SELECT period, country, arg_max(value, run_id) "
+            "AS value FROM aggregates WHERE source = ? AND measure = ? AND segment = 'all' "
+            "AND country <> ? AND period BETWEEN ? AND ? GROUP BY period, country) "
+            "GROUP BY country ORDER BY n DESC, country",
+            [SOURCE, measure_name(self.selection), WORLD, str(self.first_year),
+             str(self.last_year)])
+        if rows and {r["country"] for r in rows}:
+            return [r["country"] for r in rows][: self.exact_countries]
+        before = self.client.requests
+        groups, _ = self.client.group_by(
+            f"{self.filter},publication_year:{self.first_year}-{self.last_year}",
+            "authorships.countries")
+        res.requests += self.client.requests - before
+        counts = sorted((-int(g.get("count") or 0), cc) for g in groups
+                         if (cc := country_key(g.get("key"))))
+        return [cc for _, cc in counts][: self.exact_countries]
+
+    def _resolve(self, ids: list[str]) -> None:
+        """Fetch the records of institutions not yet known (type, country, ROR id)."""
+        todo = [i for i in ids if i not in self._institutions]
+        if not todo:
+            return
+        for raw in self.client.institutions(todo):
+            try:
+                inst = parse_institution(raw)
+            except BadRecord:
+                continue
+            if inst.id:
+                self._institutions[inst.id] = inst
+        for i in todo:  # unknown to OpenAlex: never qualifies
+            self._institutions.setdefault(i, Institution(i, None, None, None, None))
+
+    def sectors(self) -> PartResult:
+        """Exact sector AI works per country and year, and the works co-authored by the
+        country's academia and industry (see the module docstring); one country at a time,
+        each committed whole, so that a resumed run skips the countries done."""
+        scope = f"sectors:{self.selection}"
+        run_id, prev = self._run(scope, self._sector_params())
+        res = PartResult("sectors", run_id, resumed=prev is not None)
+        measure = measure_name(self.selection)
+        done = {cc for _, cc in self._sectors_done(run_id)}
+        period = f"{self.first_year}-{self.last_year}"
+
+        def per_year(filt: str) -> dict[str, int]:
+            years, _ = self.client.group_by(f"{self.filter},publication_year:{period},{filt}",
+                                            "publication_year")
+            out = {}
+            for g in years:
+                key, n = str(g.get("key")), g.get("count")
+                if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                    out[key] = n
+            return out
+
+        def work() -> None:
+            countries = self._top_countries(res) if self.exact_countries else []
+            for cc in countries:
+                if cc in done:
+                    res.skipped += 1
+                    continue
+                before = self.client.requests
+                counts: dict[str, tuple[dict[str, int], int, int, int]] = {}
+                ids: dict[str, list[str]] = {}
+                for segment in EXACT:
+                    groups, bound = self.client.top_groups(
+                        f"{self.filter},publication_year:{period},"
+                        f"authorships.institutions.type:{SEGMENTS[segment]},"
+                        f"authorships.institutions.country_code:{cc}",
+                        "authorships.institutions.id")
+                    candidates = [i for i in (short_id(g.get("key")) for g in groups) if i]
+                    self._resolve(candidates)
+                    ids[segment] = [i for i in candidates if self._qualifies(i, segment, cc)]
+                    found = (per_year(f"authorships.institutions.id:{'|'.join(ids[segment])}")
+                             if ids[segment] else {})
+                    counts[segment] = (found, bound, len(candidates), len(ids[segment]))
+                # a company and a university of the same country on one work: two OR
+                # clauses of the country's own qualifying ids, ANDed
+                both = (per_year(f"authorships.institutions.id:{'|'.join(ids['company'])},"
+                                 f"authorships.institutions.id:{'|'.join(ids['education'])}")
+                        if ids["company"] and ids["education"] else {})
+                self._store_exact(run_id, res, measure, cc, counts, both,
+                                  self.client.requests - before)
+                self._say(f"{cc}: " + ", ".join(
+                    f"{seg} {sum(c[0].values()):,} works from {c[3]} of {c[2]} institutions"
+                    for seg, c in counts.items()))
+
+        self._guard(run_id, work)
+        return res
+
+    def _qualifies(self, iid: str, segment: str, country: str) -> bool:
+        inst = self._institutions.get(iid)
+        if inst is None or inst.country != country:
+            return False
+        assert self.index is not None
+        return self.index.sector(inst)[0] == segment
+
+    def _store_exact(self, run_id: int, res: PartResult, measure: str, country: str,
+                     counts: dict[str, tuple[dict[str, int], int, int, int]],
+                     both: dict[str, int], requests: int) -> None:
+        now = utcnow()
+        span = f"{self.first_year}-{self.last_year}"
+        rows = []
+        series = {seg: c[0] for seg, c in counts.items()}
+        series[COAUTHORED] = both
+        for segment, per_year in series.items():
+            rows += [{"source": SOURCE, "measure": measure, "period": str(y),
+                      "country": country, "segment": segment,
+                      "value": float(per_year.get(str(y), 0)), "observed_at": now,
+                      "run_id": run_id} for y in self.years]
+        for segment, (_, bound, _, _) in counts.items():
+            rows.append({"source": SOURCE, "measure": f"{measure}_bound", "period": span,
+                         "country": country, "segment": segment, "value": float(bound),
+                         "observed_at": now, "run_id": run_id})
+        read = sum(c[2] for c in counts.values())
+        with self.store.transaction():
+            self.store.append("aggregates", rows)
+            self.store.checkpoint(run_id, cursor=country, requests=requests, read=read,
+                                  stored=len(rows), rejected=0)
+        res.requests += requests
+        res.read += read
+        res.stored += len(rows)
+
     # -- top-cited works ------------------------------------------------------------------------
 
     def top_works(self) -> PartResult:
         """The ``top`` most-cited AI works of each year, with authorships."""
         scope = f"top:{self.selection}"
-        params = {"years": [self.first_year, self.last_year], "top": self.top,
-                  "filter": self.filter}
-        run_id, prev = self._run(scope, params)
+        run_id, prev = self._run(scope, self._top_params())
         res = PartResult("works", run_id, resumed=prev is not None)
         state: dict[str, Any] = {}
         if prev is not None and prev.get("cursor"):
@@ -265,7 +498,7 @@ class OpenAlexHarvester:
                 state = json.loads(prev["cursor"])
             except ValueError:
                 state = {}
-        per_page = min(200, self.top)
+        per_page = min(PER_PAGE, self.top)
         rank_name = rank_metric(self.selection)
 
         def work() -> None:
@@ -361,10 +594,8 @@ class OpenAlexHarvester:
 
     # -- model <-> paper links ------------------------------------------------------------------
 
-    def link_models(self) -> PartResult:
-        """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
-        run_id, prev = self._run("links", {})
-        res = PartResult("links", run_id, resumed=prev is not None)
+    def _wanted_links(self) -> dict[str, list[str]]:
+        """arXiv id → the Hub models tagged with it."""
         wanted: dict[str, list[str]] = {}
         for r in self.store.dicts(
                 "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
@@ -373,12 +604,24 @@ class OpenAlexHarvester:
             arxiv = r["t"][len("arxiv:"):].strip().lower()
             if arxiv and len(arxiv) <= 40 and " " not in arxiv:
                 wanted.setdefault(arxiv, []).append(r["artifact_id"])
+        return wanted
+
+    def _stored_links(self) -> dict[str, str]:
+        """arXiv id → the stored OpenAlex work with that arXiv DOI."""
         stored: dict[str, str] = {}
         for r in self.store.dicts(
                 "SELECT artifact_id, t FROM (SELECT artifact_id, unnest(tags) AS t FROM "
                 "artifacts WHERE source = 'openalex' AND kind = 'work') WHERE t LIKE 'arxiv:%' "
                 "ORDER BY artifact_id"):
             stored.setdefault(r["t"][len("arxiv:"):].lower(), r["artifact_id"])
+        return stored
+
+    def link_models(self) -> PartResult:
+        """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
+        run_id, prev = self._run("links", {})
+        res = PartResult("links", run_id, resumed=prev is not None)
+        wanted = self._wanted_links()
+        stored = self._stored_links()
 
         def work() -> None:
             # papers already in the store (e.g. top-cited ones) are linked without a request
@@ -422,22 +665,52 @@ def top1pct_threshold(total_works: float) -> int:
     return max(1, math.ceil(total_works * 0.01))
 
 
+#: group_by pages one per-country query may take (about 250 countries, 100 a page)
+COUNTRY_PAGES = 3
+
+
+def plan(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
+         "sectors", "works", "links"), **options: Any) -> dict[str, Any]:
+    """The calls a harvest will make (``openrace update openalex --dry-run``), at most, and
+    their cost against the free key's daily allowance; no request is made. A resumable run
+    counts only what is left."""
+    h = OpenAlexHarvester(store, client, **options)
+    rows = [h.plan_part(p) for p in parts]
+    calls = sum(r["calls"] for r in rows)
+    usd = calls * LIST_CALL_USD
+    return {
+        "endpoint": client.endpoint,
+        "key": bool(client.api_key),
+        "refused": client.public and not client.api_key,
+        "parts": rows,
+        "calls": calls,
+        "usd": round(usd, 4),
+        "allowance_usd": FREE_ALLOWANCE_USD,
+        "share_of_allowance": round(usd / FREE_ALLOWANCE_USD, 4),
+        "days": max(1, math.ceil(usd / FREE_ALLOWANCE_USD)) if calls else 0,
+    }
+
+
 def harvest(store: Store, client: OpenAlexClient, *, parts: Iterable[str] = ("aggregates",
-            "works", "links"), **options: Any) -> list[dict[str, Any]]:
+            "sectors", "works", "links"), **options: Any) -> list[dict[str, Any]]:
     """Run the chosen parts of an OpenAlex harvest; return one summary per part."""
+    client.check_key()
     h = OpenAlexHarvester(store, client, **options)
     out = []
     for part in parts:
         if part == "aggregates":
             out.append(h.aggregates().as_dict())
+        elif part == "sectors":
+            out.append(h.sectors().as_dict())
         elif part == "works":
             out.append(h.top_works().as_dict())
         elif part == "links":
             out.append(h.link_models().as_dict())
         else:
-            raise UsageError(f"unknown part {part!r}; parts: aggregates, works, links")
+            raise UsageError(f"unknown part {part!r}; parts: aggregates, sectors, works, "
+                             "links")
     return out
 
 
-__all__ = ["OpenAlexHarvester", "PartResult", "harvest", "measure_name", "rank_metric",
-           "top1pct_threshold"]
+__all__ = ["OpenAlexHarvester", "PartResult", "harvest", "measure_name", "plan",
+           "rank_metric", "top1pct_threshold"]

@@ -5,10 +5,10 @@ Two kinds of data feed them (see :mod:`openrace.harvest.openalex`):
 
 - ``aggregates`` — per-country counts of AI works per year from OpenAlex ``group_by``
   queries: whole counting (a work with authors in two countries counts once for each),
-  over *every* AI work OpenAlex knows; split by institution type (``segment``: a work is
-  in the ``company`` segment when any author has a company affiliation — OpenAlex matches
-  the type and the country filters independently, so a US–Chinese paper with a US company
-  author counts as a "company" paper for China too);
+  over *every* AI work OpenAlex knows; by sector (``segment``): a work counts for country
+  C in the ``company`` segment only when one of its authors is at a company located in C
+  (exact, through the ids of C's company institutions — a US company × Chinese
+  university paper is US company research only; see :mod:`openrace.harvest.openalex`);
 - the top-cited works of each year with their authorships (``artifacts`` of kind
   ``work``, ``affiliation`` attributions, the ``cited_rank`` observation): whole or
   fractional counting, by the affiliation's location or by the registry owner's country.
@@ -22,7 +22,7 @@ from typing import Any
 
 import ibis
 
-from openrace.harvest.openalex import PAIR, WORLD, measure_name, rank_metric
+from openrace.harvest.openalex import COAUTHORED, PAIR, WORLD, measure_name, rank_metric
 from openrace.metrics.base import ALL, COUNTING, Option, Query, Tables, metric, period_of, tidy
 from openrace.sources.openalex import DEFAULT_SELECTION, SEGMENTS, SELECTIONS
 
@@ -34,10 +34,12 @@ SELECTION = Option(
     "; ".join(f"{k}: {v[1]}" for k, v in SELECTIONS.items()),
 )
 SEGMENT = Option(
-    "segment", tuple(SEGMENTS), "all",
-    "all: every AI work; company / education / other: works with at least one author "
-    "affiliated to an institution of that type (other: government, facility, nonprofit, "
-    "healthcare, archive, funder)",
+    "segment", (*SEGMENTS, COAUTHORED), "all",
+    "all: every AI work; company / education / government: works with an author at an "
+    "institution of that sector located in the country (sector: the registry's, else ROR's "
+    "types, else OpenAlex's type; the countries with the most AI works only); "
+    "academia-industry: works with authors at both a company and a university of the "
+    "country",
 )
 PAPER_COUNTRY_RULE = Option(
     "country_rule", ("location", "owner"), "location",
@@ -62,6 +64,9 @@ _AGG_CAVEATS = (
     "Intelligence); a broader selection is an option.",
     "Whole counting: a work with authors in several countries counts once for each.",
     "The latest year is incomplete: OpenAlex keeps adding works and citations.",
+    "By sector: per country, only the countries with the most AI works (30 by default), "
+    "and in each the 100 institutions with the most candidate works; the world total "
+    "counts works with an institution of OpenAlex's matching type.",
 )
 _TOP_CAVEATS = (
     "Citations favour older works: compare works of the same year only.",
@@ -110,8 +115,8 @@ def _by_country(rows: Any, q: Query) -> Any:
     name="ai_papers",
     title="AI papers",
     description="AI works per country and publication year, from OpenAlex's group-by "
-    "counts over every AI work (whole counting), optionally only works with a company, "
-    "education or other-institution author.",
+    "counts over every AI work (whole counting), optionally only works with an author at a "
+    "company, university or government institution located in the country.",
     unit="works",
     source="openalex",
     by=("country", "none"),
@@ -150,6 +155,36 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     j = c.join(world, c.period == world.w_period)
     j = j.filter(j.world > 0)
     return tidy(j.select(period=j.period, group=j.country, value=j.value / j.world), q)
+
+
+@metric(
+    name="academia_industry_share",
+    title="Academia–industry co-authored share",
+    description="The share of a country's AI works of the year with authors at both a "
+    "company and a university of that country (talent and ideas moving between academia "
+    "and industry).",
+    unit="share",
+    source="openalex",
+    by=("country",),
+    periods=("year",),
+    options=(SELECTION,),
+    presence=_has_aggregates,
+    additive=False,
+    update_command=UPDATE,
+    caveats=(*_AGG_CAVEATS, "Both sides are counted exactly: the company and the university "
+             "must be located in the country (a US company with a Chinese university does "
+             "not count for either)."),
+)
+def academia_industry_share(t: Tables, q: Query) -> Any:
+    """Academia-industry co-authored works / all AI works, per (year, country)."""
+    m = measure_name(q.opt("selection"))
+    both = _latest_aggregates(t, m, COAUTHORED).select(
+        b_period="period", b_country="country", both="value")
+    own = _latest_aggregates(t, m, "all")
+    own = own.filter(own.country != WORLD)
+    j = own.join(both, (own.period == both.b_period) & (own.country == both.b_country))
+    j = j.filter(j.value > 0)
+    return tidy(j.select(period=j.period, group=j.country, value=j.both / j.value), q)
 
 
 @metric(

@@ -38,6 +38,8 @@ class ClaimRow:
     alternatives: list[AltRow] = field(default_factory=list)
     #: anchor id of the chart or section behind the claim
     chart: str | None = None
+    #: who made the claim: (one line, link or None)
+    said_by: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +111,8 @@ def claim_rows(ctx: ReportContext, anchors: set[str]) -> tuple[list[ClaimRow], s
                 for a in d.get("alternatives", [])
             ],
             chart=link,
+            said_by=[(", ".join(x for x in (s.get("who"), s.get("where"), s.get("when")) if x),
+                      s.get("link")) for s in d.get("said_by", [])],
         ))
     if not rows:
         return [], "No claims are defined."

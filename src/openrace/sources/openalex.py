@@ -1,25 +1,31 @@
 """The OpenAlex source: group-by aggregates, cursor-paged works, typed work records.
 
+Every rule this module relies on is written, with its source, in
+``docs/contracts/openalex.md``; the fake OpenAlex of the tests enforces the same rules.
+
 openrace speaks OpenAlex's HTTP API with ``httpx`` rather than through ``pyalex``:
-pyalex 0.21 builds every request URL with the fixed host ``api.openalex.org``
-(``BaseOpenAlex.url`` ignores ``config.openalex_url``) and mounts its retry adapter on
-``https://`` only, so it cannot be pointed at another server (a mirror, or the local test
-server) and it hides the ``Retry-After`` / rate-limit headers a harvester needs. The
-requests are the ones pyalex would send: ``/works`` with ``filter``, ``group_by``,
-``sort``, ``select``, ``per-page`` and ``cursor``.
+pyalex builds every request URL with the fixed host ``api.openalex.org`` and mounts its
+retry adapter on ``https://`` only, so it cannot be pointed at another server (a mirror,
+or the local test server), and it retries a 429 — which OpenAlex now uses for a spent
+daily allowance. The requests are the ones pyalex sends: ``/works`` with ``filter``,
+``group_by``, ``sort``, ``select``, ``per_page`` and ``cursor``.
 
 The client (:class:`OpenAlexClient`) is the one choke point for the network:
 
-- the API key (``OPENALEX_API_KEY``) goes in the ``api_key`` parameter and the contact
-  email in ``mailto``, as OpenAlex documents; neither ever appears in a message;
-- requests are paced under OpenAlex's per-second limit;
-- a 429 (or a 403 "rate limit") is waited out for its ``Retry-After`` and retried, a
-  5xx or a dropped connection is retried with exponential backoff (``tenacity``);
-- when the daily allowance is spent (``X-RateLimit-Remaining`` is zero, or the
-  server asks to wait longer than ``max_wait``) or 429s keep coming, the harvest stops
-  with :class:`~openrace.errors.RateLimitExhaustedError`; the next run resumes;
-- an unreachable server, a refused key, a rejected query and a malformed page each
-  become one :mod:`openrace.errors` exception.
+- against the public API (``api.openalex.org``) a key is required since 13 February 2026:
+  without ``OPENALEX_API_KEY`` the client refuses before its first request; the key goes
+  in the ``api_key`` parameter and never appears in a message;
+- pages hold at most 100 results or groups (``per_page`` 1–100) and requests are paced
+  under the per-second limit;
+- a 429 means the day's allowance is spent: the harvest stops at once with
+  :class:`~openrace.errors.RateLimitExhaustedError` and the next run resumes (a 429 that
+  says it is about the per-second rate, as the proxy's own source writes it, is waited out);
+- a 403 means too many requests per second: waited out with backoff;
+- a 5xx or a dropped connection is retried with exponential backoff (``tenacity``), and a
+  malformed page (not JSON, or without its ``meta`` / ``results``) is fetched again, as
+  the Hub source does; ``retries`` = N means N retries (N + 1 attempts);
+- an unreachable server, a refused key, a rejected query and a page still malformed after
+  its retries each become one :mod:`openrace.errors` exception.
 
 :func:`parse_work` turns one raw work into a :class:`WorkRecord` or raises
 :class:`BadRecord` (the harvester quarantines it).
@@ -36,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -49,6 +56,7 @@ from openrace.errors import (
     RateLimitExhaustedError,
     SourceError,
     SourceUnreachableError,
+    UsageError,
 )
 from openrace.sources import Page
 
@@ -67,13 +75,14 @@ SELECTIONS: dict[str, tuple[str, str]] = {
 }
 DEFAULT_SELECTION = "primary"
 
-#: Institution-type segments of the per-country series: the filter value of
-#: ``authorships.institutions.type`` (None = every work).
+#: Sector segments of the per-country series: the OpenAlex institution types whose
+#: institutions may be of the sector (the ``authorships.institutions.type`` filter that
+#: finds candidates; None = every work). Universities carry ``funder`` in real data.
 SEGMENTS: dict[str, str | None] = {
     "all": None,
     "company": "company",
-    "education": "education",
-    "other": "government|facility|nonprofit|healthcare|archive|funder|other",
+    "education": "education|funder",
+    "government": "government|facility",
 }
 
 #: The fields asked for when harvesting works (``select``).
@@ -81,9 +90,21 @@ WORK_FIELDS = (
     "id", "doi", "display_name", "publication_year", "publication_date", "cited_by_count",
     "authorships", "primary_topic", "type", "fwci", "ids",
 )
-PER_PAGE = 200
-#: OpenAlex allows 100 requests per second per user; openrace stays well below.
-REQUESTS_PER_SECOND = 50.0
+#: results (or groups) per page: the top of OpenAlex's documented range (1-100)
+PER_PAGE = 100
+#: values one OR filter may hold (``a|b|c``)
+MAX_OR_VALUES = 100
+#: The docs give 100 requests per second; the API proxy's source allows a free key 30 and
+#: no key 10. openrace stays at 10.
+REQUESTS_PER_SECOND = 10.0
+#: The daily allowance of a free key in US dollars, and what one call costs.
+FREE_ALLOWANCE_USD = 1.0
+NO_KEY_ALLOWANCE_USD = 0.01
+LIST_CALL_USD = 0.0001
+#: hosts of the public API, where a key is required
+PUBLIC_HOSTS = ("api.openalex.org",)
+KEY_HELP = ("OpenAlex requires an API key since 13 February 2026: get a free one at "
+            "https://openalex.org/settings/api and set OPENALEX_API_KEY")
 
 _WORK_ID = re.compile(r"^(?:https://openalex\.org/)?(W\d{1,12})$")
 _INST_ID = re.compile(r"^(?:https://openalex\.org/)?(I\d{1,12})$")
@@ -129,22 +150,32 @@ class _Transient(Exception):
         self.rate_limited = rate_limited
 
 
+class _Malformed(Exception):
+    """A page that is not what OpenAlex sends; fetched again, then refused."""
+
+
+def is_public(endpoint: str) -> bool:
+    """Whether ``endpoint`` is OpenAlex's public API (where a key is required)."""
+    return (urlsplit(endpoint).hostname or "").lower() in PUBLIC_HOSTS
+
+
 @dataclass
 class OpenAlexClient:
     """Requests to the OpenAlex API (or any server speaking it, such as a local one).
 
-    ``retries`` bounds the tries of one request through 5xx and dropped connections;
-    ``max_429`` 429s in a row, each waited out for its ``Retry-After`` (up to ``max_wait``
-    seconds), end the harvest with :class:`RateLimitExhaustedError`.
+    ``retries`` is the number of retries (not attempts) of one request through a 5xx, a
+    dropped connection or a 403 (too many requests per second); ``malformed_retries`` the
+    fetches again of a malformed page. A 429 saying the day is spent is not retried.
     """
 
     endpoint: str = "https://api.openalex.org"
     api_key: str | None = field(default=None, repr=False)
     email: str | None = None
     retries: int = 5
+    malformed_retries: int = 2
     backoff: float = 1.0
     max_backoff: float = 60.0
-    max_429: int = 6
+    #: a per-second 429 asking to wait longer than this is taken as the day spent
     max_wait: float = 120.0
     timeout: float = 60.0
     requests_per_second: float = REQUESTS_PER_SECOND
@@ -152,8 +183,9 @@ class OpenAlexClient:
     transport: httpx.BaseTransport | None = None
     name: str = "openalex"
     requests: int = 0
-    #: credits / USD remaining today, from the last response's rate-limit headers
-    remaining: float | None = None
+    #: the day's allowance and what is left of it, in USD, from the last answer's headers
+    remaining_usd: float | None = None
+    limit_usd: float | None = None
     _last: float = field(default=0.0, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
 
@@ -161,6 +193,20 @@ class OpenAlexClient:
         self.endpoint = self.endpoint.rstrip("/")
         if not re.match(r"^https?://", self.endpoint):
             raise SourceError(f"OpenAlex endpoint must be an http(s) URL, not {self.endpoint!r}")
+        if self.retries < 0:
+            raise UsageError("--retries must be 0 or more")
+        if self.requests_per_second < 0:
+            raise UsageError("--requests-per-second must be 0 (no pacing) or more")
+
+    @property
+    def public(self) -> bool:
+        """Whether the client talks to OpenAlex's public API."""
+        return is_public(self.endpoint)
+
+    def check_key(self) -> None:
+        """Refuse, before any request, to use the public API without a key."""
+        if self.public and not self.api_key:
+            raise AuthenticationError(KEY_HELP)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -200,50 +246,64 @@ class OpenAlexClient:
             self.sleep(gap)
         self._last = time.monotonic()
 
-    def get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    def get(self, path: str, params: Mapping[str, Any],
+            check: Callable[[dict[str, Any]], str | None] | None = None) -> dict[str, Any]:
         """GET ``path`` with ``params`` (key and email added) and return the JSON object,
-        retrying what is worth retrying."""
+        retrying what is worth retrying. ``check`` returns why a decoded page is malformed
+        (None when it is fine); a malformed page is fetched again ``malformed_retries``
+        times before :class:`SourceError`."""
+        self.check_key()
         query = {k: v for k, v in params.items() if v is not None}
         if self.api_key:
             query["api_key"] = self.api_key
         if self.email:
             query["mailto"] = self.email
-        n429 = {"n": 0}
+        counts = {"malformed": 0}
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Transient) and exc.delay is not None:
                 return exc.delay
+            if isinstance(exc, _Malformed):
+                return 0.0
             return min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
 
         def give_up(state: RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
-            if isinstance(exc, _Transient) and exc.rate_limited:
-                n429["n"] += 1
-                return n429["n"] >= self.max_429
-            return state.attempt_number - n429["n"] >= self.retries
+            if isinstance(exc, _Malformed):
+                counts["malformed"] += 1
+                return counts["malformed"] > self.malformed_retries
+            return state.attempt_number - counts["malformed"] > self.retries
 
         retrying = Retrying(
             stop=give_up,
             wait=wait,
-            retry=retry_if_exception_type(_Transient),
+            retry=retry_if_exception_type((_Transient, _Malformed)),
             sleep=self.sleep,
             reraise=True,
         )
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._once(path, query)
+                    return self._once(path, query, check)
+        except _Malformed as exc:
+            raise SourceError(f"OpenAlex sent a malformed page ({exc}) for {path}, "
+                              f"{self.malformed_retries + 1} times; what was harvested is "
+                              "kept: run the update again to resume") from None
         except _Transient as exc:
             if exc.rate_limited:
                 raise RateLimitExhaustedError(
-                    f"OpenAlex kept answering 429 (too many requests) after {self.max_429} "
-                    "tries; what was harvested is kept: run the update again later to resume"
+                    f"OpenAlex kept refusing requests as too many per second ({exc}) after "
+                    f"{self.retries} retries; what was harvested is kept: run again with a "
+                    "lower --requests-per-second to resume"
                 ) from None
-            raise SourceError(f"OpenAlex kept failing: {exc}") from None
+            raise SourceError(f"OpenAlex kept failing after {self.retries} retries: {exc}; "
+                              "what was harvested is kept: run the update again to "
+                              "resume") from None
         raise SourceError("OpenAlex request was not attempted")  # pragma: no cover
 
-    def _once(self, path: str, query: Mapping[str, Any]) -> dict[str, Any]:
+    def _once(self, path: str, query: Mapping[str, Any],
+              check: Callable[[dict[str, Any]], str | None] | None) -> dict[str, Any]:
         self._pace()
         self.requests += 1
         try:
@@ -256,78 +316,97 @@ class OpenAlexClient:
             raise _Transient(f"connection to {self.endpoint} failed ({_reason(exc)})") from None
         self._observe(r.headers)
         status = r.status_code
-        if status == 429 or (status == 403 and "rate" in r.text[:500].lower()):
-            self._rate_limited(r)
+        if status == 429:
+            self._too_many(r)
+        if status == 403:
+            raise _Transient("HTTP 403, too many requests per second",
+                             retry_after(r.headers), rate_limited=True)
         if status >= 500:
             raise _Transient(f"HTTP {status} from {self.endpoint}{path}")
-        if status in (401, 403):
+        if status == 401:
             raise AuthenticationError(
-                f"OpenAlex refused the request (HTTP {status}): "
-                + ("check OPENALEX_API_KEY" if self.api_key else
-                   "an API key is required: set OPENALEX_API_KEY (free at openalex.org)")
-            )
+                "OpenAlex refused the API key (HTTP 401): check OPENALEX_API_KEY"
+                if self.api_key else f"OpenAlex refused the request (HTTP 401): {KEY_HELP}")
         if status >= 400:
             raise SourceError(f"OpenAlex rejected the query (HTTP {status}): {_message(r)}")
         try:
             body = r.json()
         except (ValueError, UnicodeDecodeError):
-            raise SourceError(
-                f"OpenAlex sent a malformed page (not JSON) for {path}"
-            ) from None
+            raise _Malformed("not JSON") from None
         if not isinstance(body, dict):
-            raise SourceError(f"OpenAlex sent a malformed page (not an object) for {path}")
+            raise _Malformed("not an object")
+        why = check(body) if check is not None else None
+        if why:
+            raise _Malformed(why)
         return body
 
     def _observe(self, headers: Mapping[str, str]) -> None:
-        for name in ("x-ratelimit-remaining", "x-ratelimit-remaining-usd"):
+        for name, attr in (("x-ratelimit-remaining-usd", "remaining_usd"),
+                           ("x-ratelimit-limit-usd", "limit_usd")):
             if name in headers:
                 with contextlib.suppress(ValueError):
-                    self.remaining = float(headers[name])
+                    setattr(self, attr, float(headers[name].lstrip("$")))
 
-    def _rate_limited(self, r: httpx.Response) -> None:
+    def _too_many(self, r: httpx.Response) -> None:
+        """A 429: the day's allowance is spent (the documented meaning), unless the answer
+        says it is about the per-second rate (money left, a short wait)."""
         delay = retry_after(r.headers)
-        spent = self.remaining is not None and self.remaining <= 0
-        if spent or "daily" in r.text[:1000].lower() or (delay is not None
-                                                          and delay > self.max_wait):
-            when = f" (resets in about {_duration(delay)})" if delay else ""
-            raise RateLimitExhaustedError(
-                f"the OpenAlex daily allowance is spent{when}; what was harvested is kept: "
-                "run `openrace update openalex` again after the reset to resume"
-            )
-        raise _Transient("HTTP 429 (too many requests)", delay, rate_limited=True)
+        cost = _header_float(r.headers, "x-ratelimit-cost-required-usd")
+        left = _header_float(r.headers, "x-ratelimit-remaining-usd")
+        text = _message(r).lower()
+        per_second = ("per second" in text or (left is not None and cost is not None
+                                               and left >= cost))
+        if per_second and (delay is None or delay <= self.max_wait):
+            raise _Transient("HTTP 429, too many requests per second", delay,
+                             rate_limited=True)
+        reset = delay if delay is not None else _header_float(r.headers, "x-ratelimit-reset")
+        when = f" (it resets in about {_duration(reset)})" if reset else ""
+        raise RateLimitExhaustedError(
+            f"the OpenAlex daily allowance is spent{when}; what was harvested is kept: "
+            "run `openrace update openalex` again after the reset to resume"
+        )
 
     # -- listings --------------------------------------------------------------------------
 
-    def group_by(self, filter: str, key: str, *, per_page: int = PER_PAGE
-                 ) -> tuple[list[dict[str, Any]], int]:
-        """All groups of ``/works?filter=...&group_by=key`` (cursor-paged) and the
-        ``meta.count`` of the filtered works."""
+    def group_by(self, filter: str, key: str, *, per_page: int = PER_PAGE,
+                 max_pages: int = 1000) -> tuple[list[dict[str, Any]], int]:
+        """All groups of ``/works?filter=...&group_by=key`` (cursor-paged: groups come in
+        key order, the last page is empty) and the ``meta.count`` of the filtered works."""
         groups: list[dict[str, Any]] = []
         cursor: str | None = "*"
         count = 0
         pages = 0
         while cursor:
             body = self.get("/works", {"filter": filter, "group_by": key,
-                                       "per-page": per_page, "cursor": cursor})
-            meta = body.get("meta")
-            page = body.get("group_by")
-            if not isinstance(meta, dict) or not isinstance(page, list):
-                raise SourceError("OpenAlex sent a malformed group_by page (no meta/group_by)")
+                                       "per_page": per_page, "cursor": cursor},
+                            check=_group_page)
+            page = body["group_by"]
             if pages == 0:
-                count = _int(meta.get("count"))
+                count = _int(body["meta"].get("count"))
             pages += 1
             groups += [g for g in page if isinstance(g, dict)]
-            nxt = meta.get("next_cursor")
-            cursor = nxt if isinstance(nxt, str) and nxt and page and pages < 100 else None
+            nxt = body["meta"].get("next_cursor")
+            # a short page is the last one: no need to fetch the empty page after it
+            full = len(page) >= per_page
+            cursor = nxt if isinstance(nxt, str) and nxt and full and pages < max_pages \
+                else None
         return groups, count
+
+    def top_groups(self, filter: str, key: str, *, n: int = PER_PAGE
+                   ) -> tuple[list[dict[str, Any]], int]:
+        """The ``n`` (at most 100) largest groups of ``/works?filter=...&group_by=key`` in
+        one request (without a cursor OpenAlex answers the largest groups first) and the
+        ``meta.count`` of the filtered works."""
+        body = self.get("/works", {"filter": filter, "group_by": key,
+                                   "per_page": min(n, PER_PAGE)}, check=_group_page)
+        return ([g for g in body["group_by"] if isinstance(g, dict)],
+                _int(body["meta"].get("count")))
 
     def count(self, filter: str) -> int:
         """``meta.count`` of ``/works?filter=...`` (one request)."""
-        body = self.get("/works", {"filter": filter, "per-page": 1, "select": "id"})
-        meta = body.get("meta")
-        if not isinstance(meta, dict):
-            raise SourceError("OpenAlex sent a malformed page (no meta)")
-        return _int(meta.get("count"))
+        body = self.get("/works", {"filter": filter, "per_page": 1, "select": "id"},
+                        check=_list_page)
+        return _int(body["meta"].get("count"))
 
     def pages(self, kind: str, *, cursor: str | None = None, **query: Any) -> Iterator[Page]:
         """Yield cursor pages of ``/works`` (``kind`` must be ``works``); ``query`` holds
@@ -338,25 +417,34 @@ class OpenAlexClient:
             "filter": query.get("filter"),
             "sort": query.get("sort"),
             "select": query.get("select"),
-            "per-page": query.get("per_page", PER_PAGE),
+            "per_page": min(PER_PAGE, int(query.get("per_page", PER_PAGE))),
         }
         current = cursor or "*"
         while True:
             before = self.requests
-            body = self.get("/works", {**params, "cursor": current})
-            meta = body.get("meta")
-            results = body.get("results")
-            if not isinstance(meta, dict) or not isinstance(results, list):
-                raise SourceError("OpenAlex sent a malformed page (no meta/results)")
+            body = self.get("/works", {**params, "cursor": current}, check=_list_page)
+            meta, results = body["meta"], body["results"]
             items = [r for r in results if isinstance(r, dict)]
             junk = [r for r in results if not isinstance(r, dict)]
             nxt = meta.get("next_cursor")
-            nxt = nxt if isinstance(nxt, str) and nxt and results else None
+            full = len(results) >= params["per_page"]
+            nxt = nxt if isinstance(nxt, str) and nxt and full else None
             yield Page(items=items, cursor=None if current == "*" else current,
                        next_cursor=nxt, requests=self.requests - before, junk=junk)
             if nxt is None:
                 return
             current = nxt
+
+    def institutions(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The institutions with these OpenAlex ids (``I123``), 100 per request."""
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(ids), MAX_OR_VALUES):
+            batch = ids[i:i + MAX_OR_VALUES]
+            body = self.get("/institutions", {
+                "filter": "openalex:" + "|".join(batch), "per_page": PER_PAGE,
+                "select": "id,display_name,type,country_code,ror,lineage"}, check=_list_page)
+            out += [r for r in body["results"] if isinstance(r, dict)]
+        return out
 
     def works_by_doi(self, dois: list[str], *, select: str | None = None
                      ) -> list[dict[str, Any]]:
@@ -364,13 +452,32 @@ class OpenAlexClient:
         out: list[dict[str, Any]] = []
         for i in range(0, len(dois), 50):
             batch = dois[i:i + 50]
-            body = self.get("/works", {"filter": "doi:" + "|".join(batch), "per-page": 50,
-                                       "select": select})
-            results = body.get("results")
-            if not isinstance(results, list):
-                raise SourceError("OpenAlex sent a malformed page (no results)")
-            out += [r for r in results if isinstance(r, dict)]
+            body = self.get("/works", {"filter": "doi:" + "|".join(batch), "per_page": 50,
+                                       "select": select}, check=_list_page)
+            out += [r for r in body["results"] if isinstance(r, dict)]
         return out
+
+
+def _list_page(body: dict[str, Any]) -> str | None:
+    if not isinstance(body.get("meta"), dict) or not isinstance(body.get("results"), list):
+        return "no meta/results"
+    return None
+
+
+def _group_page(body: dict[str, Any]) -> str | None:
+    if not isinstance(body.get("meta"), dict) or not isinstance(body.get("group_by"), list):
+        return "no meta/group_by"
+    return None
+
+
+def _header_float(headers: Mapping[str, str], name: str) -> float | None:
+    value = headers.get(name)
+    if value is None:
+        return None
+    try:
+        return float(value.strip().lstrip("$"))
+    except ValueError:
+        return None
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -494,6 +601,12 @@ def _text(value: Any, limit: int = 500) -> str | None:
         return None
     text = " ".join(value.split())
     return text[:limit] or None
+
+
+def parse_institution(raw: Any) -> Institution:
+    """One raw institution (of ``/institutions`` or an authorship) → :class:`Institution`;
+    :class:`BadRecord` if unusable."""
+    return _institution(raw, str(raw.get("id") if isinstance(raw, dict) else ""))
 
 
 def _institution(raw: Any, key: str) -> Institution:

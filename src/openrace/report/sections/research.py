@@ -1,5 +1,6 @@
 """Research: AI papers by country, the top-cited share, company papers, US–China
-co-authorship (OpenAlex)."""
+co-authorship, and talent: academia–industry co-authorship and the top-cited papers of
+universities and companies (OpenAlex)."""
 
 from __future__ import annotations
 
@@ -87,8 +88,11 @@ def build(ctx: ReportContext) -> Section:
          "author there."),
         ("Fractional counting", "each author holds an equal share of a work, split equally "
          "between their institutions; a work's shares sum to 1."),
-        ("Company paper", "a work with at least one author affiliated to an institution "
-         "OpenAlex types as a company."),
+        ("Company paper of a country", "a work with an author at a company located in "
+         "the country (a company: by the registry, else ROR's types, else OpenAlex's "
+         "type)."),
+        ("Academia–industry co-authored", "a work with authors at both a company and a "
+         "university of the same country."),
     ]
     if has_agg:
         prose += _papers(ctx, section)
@@ -96,6 +100,7 @@ def build(ctx: ReportContext) -> Section:
         prose += _top_cited(ctx, section)
     if has_agg:
         prose += _coauthorship(ctx, section)
+    prose += _talent(ctx, section, has_agg, has_top)
     section.prose = prose
     return section
 
@@ -133,16 +138,18 @@ def _papers(ctx: ReportContext, section: Section) -> list[str]:
     cus, ccn = value(company, US, year), value(company, CN, year)
     section.charts.append(Chart(
         name="company-ai-papers",
-        title="AI papers with a company author, per year, by country",
+        title="AI papers with an author at a company of the country, per year",
         spec=charts.lines(cdata, y_title="AI works with a company author", x_title="Year"),
         data=cdata,
-        definition=definition["description"] + " Only works with at least one author "
-        "affiliated to a company.",
+        definition=definition["description"] + " Only works with an author at a company "
+        "located in the country: a US company × Chinese university paper counts for US "
+        "companies only.",
         coverage=coverage,
-        caveats=[*caveats, "OpenAlex matches the company filter and the country "
-                 "independently: a work counts for a country when it has a company author "
-                 "and an author in that country, not necessarily the same one."],
-        alt_text=f"Lines of AI works with a company author. In {year}, China "
+        caveats=[*caveats, "A company is an institution the registry, ROR or OpenAlex "
+                 "classifies as one; per country, the 100 institutions with the most "
+                 "candidate works are looked at (docs/methodology.md)."],
+        alt_text=f"Lines of AI works with an author at a company of the country. In "
+                 f"{year}, China "
                  f"{fmt_int(ccn)}, the United States {fmt_int(cus)}.",
         metric="ai_papers",
         country_field="country",
@@ -158,7 +165,8 @@ def _papers(ctx: ReportContext, section: Section) -> list[str]:
     ]
     out.append(f"China's yearly count first reached the United States' in {ahead}." if ahead
                else "In no year has China's count reached the United States'.")
-    out.append(f"Counting only works with a company author: China {fmt_int(ccn)}, the "
+    out.append(f"Counting only works with an author at a company of the country: China "
+               f"{fmt_int(ccn)}, the "
                f"United States {fmt_int(cus)} in {year}.")
     return out
 
@@ -264,6 +272,83 @@ def _coauthorship(ctx: ReportContext, section: Section) -> list[str]:
     ))
     return [f"In {year}, {fmt_int(n)} AI works had authors in both the United States and "
             f"China: {fmt_pct(us, 1)} of the US's AI works and {fmt_pct(cn, 1)} of China's."]
+
+
+def _talent(ctx: ReportContext, section: Section, has_agg: bool, has_top: bool) -> list[str]:
+    """Are academia and industry still writing together, and is top research moving from
+    universities to companies?"""
+    out: list[str] = []
+    share = ctx.metric("academia_industry_share", by="country", period="year") \
+        if has_agg else None
+    if share is not None and share.num_rows:
+        keep = top_countries(share)
+        data = pa.Table.from_pylist(_rows(share, keep))
+        year = full_year(ctx, share)
+        us, cn = value(share, US, year), value(share, CN, year)
+        d = ctx.definition("academia_industry_share")
+        section.charts.append(Chart(
+            name="academia-industry-coauthored",
+            title="AI papers co-authored by academia and industry of the same country",
+            spec=charts.lines(data, y_title="Share of the country's AI works",
+                              x_title="Year", y_format="%"),
+            data=data,
+            definition=d["description"],
+            coverage="Every AI work OpenAlex lists, for the countries counted exactly by "
+                     "sector.",
+            caveats=list(d["caveats"]),
+            alt_text=f"Lines per country. In {year}, {fmt_pct(us, 1)} of US AI works and "
+                     f"{fmt_pct(cn, 1)} of China's had authors at both a company and a "
+                     "university of the country.",
+            metric="academia_industry_share",
+            country_field="country",
+            period_field="period",
+        ))
+        out.append(f"Academia and industry of the same country wrote {fmt_pct(us, 1)} of the "
+                   f"United States' AI works together in {year}, and {fmt_pct(cn, 1)} of "
+                   "China's.")
+    if has_top:
+        whole = ctx.metric("top_cited_share", by="sector", period="year",
+                           sector_rule="institution-type")
+        frac = ctx.metric("top_cited_share", by="sector", period="year",
+                          sector_rule="institution-type", counting="fractional")
+        names = {"academia": "universities", "industry": "companies"}
+        rows = []
+        for table, suffix in ((whole, "works with an author there"),
+                              (frac, "share of the authorship")):
+            for r in table.to_pylist():
+                if r["group"] in names:
+                    rows.append({"period": r["period"], "sector": r["group"],
+                                 "label": f"{names[r['group']]}: {suffix}",
+                                 "value": r["value"]})
+        if rows:
+            data = pa.Table.from_pylist(rows)
+            year = full_year(ctx, whole)
+            acad, ind = value(whole, "academia", year), value(whole, "industry", year)
+            acad_f, ind_f = value(frac, "academia", year), value(frac, "industry", year)
+            d = ctx.definition("top_cited_share")
+            section.charts.append(Chart(
+                name="top-cited-academia-industry",
+                title="The most-cited AI papers: universities and companies",
+                spec=charts.lines(data, y_title="Share of top-cited works", x_title="Year",
+                                  y_format="%", colour_title="Sector"),
+                data=data,
+                definition=d["description"] + " Sectors: the registry's, else the "
+                "institution's (ROR, then OpenAlex).",
+                coverage="The most-cited AI works of each year, with every author's "
+                         "affiliations.",
+                caveats=list(d["caveats"]),
+                alt_text=f"Four lines. In {year}, {fmt_pct(acad)} of the most-cited AI works "
+                         f"had an author at a university and {fmt_pct(ind)} at a company; "
+                         f"universities held {fmt_pct(acad_f)} of their authorship and "
+                         f"companies {fmt_pct(ind_f)}.",
+                metric="top_cited_share",
+                period_field="period",
+            ))
+            out.append(f"Of {year}'s most-cited AI works, {fmt_pct(acad)} have an author at a "
+                       f"university and {fmt_pct(ind)} at a company; counting fractions of "
+                       f"authorship, universities hold {fmt_pct(acad_f)} and companies "
+                       f"{fmt_pct(ind_f)}.")
+    return out
 
 
 def _papers_table(ctx: ReportContext, year: str | None) -> pa.Table:

@@ -140,6 +140,8 @@ def test_registry_check_broken_file_prints_file_line(tmp_path: Path) -> None:
 
 
 def test_query_is_read_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["orgs", "-f", "csv"]) == 0  # creates the store; `query` never does
+    capsys.readouterr()
     code, out, _ = _run(["query", "SELECT count(*) AS n FROM organizations", "-f", "json"],
                         capsys)
     assert code == 0 and json.loads(out)[0]["n"] >= 250
@@ -151,6 +153,8 @@ def test_query_is_read_only(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_query_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["orgs", "-f", "csv"]) == 0
+    capsys.readouterr()
     code, _, err = _run(["query", "SELECT * FROM no_such_table"], capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1

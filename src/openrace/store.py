@@ -179,9 +179,26 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-_READ_ONLY_SQL = re.compile(
-    r"^\s*(with|select|from|describe|summarize|show|pivot|unpivot|explain)\b", re.IGNORECASE
-)
+#: The ``meta`` row that marks a DuckDB file as an openrace store (item of every store
+#: since schema 1; stores made before the marker are recognised by their schema and get it).
+MARKER = ("application", "openrace")
+
+#: DuckDB settings of a confined connection (``openrace query``): no file, network or
+#: extension access beyond the store itself, and no statement can loosen them.
+#: See https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
+CONFINED: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "python_enable_replacements": False,
+    "lock_configuration": True,
+}
+
+# a statement's leading comments and whitespace, then its first keyword(s)
+_LEADING = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+_EXPLAIN = re.compile(r"explain(?:\s+analyze)?\b", re.IGNORECASE)
+_PIVOT = re.compile(r"(?:un)?pivot\b", re.IGNORECASE)
 
 
 def utcnow() -> datetime:
@@ -197,38 +214,44 @@ class Store:
     1
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
+                 confined: bool = False):
+        """Open the store at ``path`` (created, with its folder, when writing to a path
+        that does not exist). ``read_only`` opens an existing store without taking the
+        write lock; ``confined`` also shuts the connection out of every file but the store
+        (see :data:`CONFINED`). An existing file that is not an openrace store is refused
+        (:class:`~openrace.errors.StoreError`) before anything is written to it."""
         self.path = str(path)
         self.read_only = read_only
+        self.confined = confined
+        config = dict(CONFINED) if confined else {}
         if self.path != ":memory:":
             p = Path(self.path)
-            if read_only and not p.exists():
+            if p.exists():
+                # looked at read-only first: a foreign or damaged file is left byte for byte
+                _check_store_file(p)
+            elif read_only:
                 raise StoreError(
-                    f"no store at {p}; run `openrace update` or `openrace report` first"
+                    f"no store at {p}; run `openrace update` or `openrace report` first, "
+                    "or check --store / OPENRACE_STORE"
                 )
-            p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" in msg.lower():
-                raise StoreBusyError(
-                    f"store is busy: {self.path} is open for writing by another openrace process "
-                    "(wait for it to finish, or use another --store)"
-                ) from None
-            raise StoreError(f"cannot open store {self.path}: {msg}") from None
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        self.con = _connect(self.path, read_only=read_only, config=config)
         self._in_tx = False
-        if not read_only:
-            self.migrate()
-        else:
-            v = self.schema_version()
-            if v != SCHEMA_VERSION:
-                raise StoreError(
-                    f"store {self.path} has schema version {v}, this openrace needs "
-                    f"{SCHEMA_VERSION}; open it once for writing to migrate"
-                )
+        try:
+            if not read_only:
+                self.migrate()
+            else:
+                v = self.schema_version()
+                if v != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"store {self.path} has schema version {v}, this openrace needs "
+                        f"{SCHEMA_VERSION}; open it once for writing to migrate"
+                    )
+        except BaseException:
+            self.con.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -272,6 +295,8 @@ class Store:
                         "INSERT OR REPLACE INTO meta VALUES ('created_at', ?)",
                         [utcnow().isoformat(timespec="seconds")],
                     )
+        if self.meta(MARKER[0]) != MARKER[1]:
+            self.set_meta(*MARKER)
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -550,15 +575,28 @@ class Store:
         """Run SQL and return a list of dicts."""
         return self.sql(query, params).to_pylist()
 
+    def confine(self) -> None:
+        """Shut this connection out of every file, network address and extension but the
+        store itself, for good (the settings of :data:`CONFINED`, locked)."""
+        if self.confined:
+            return
+        for key, value in CONFINED.items():
+            self.con.execute(f"SET {_ident(key)} = {'true' if value else 'false'}")
+        self.confined = True
+
     def query_readonly(self, query: str) -> pa.Table:
-        """Run a user's SQL, refusing anything but a read."""
-        if not _READ_ONLY_SQL.match(query) or ";" in query.strip().rstrip(";"):
-            raise QueryError("only a single read-only statement (SELECT, WITH, DESCRIBE, ...) "
-                             "is allowed")
+        """Run a user's SQL: one SELECT (or DESCRIBE, SHOW, SUMMARIZE, PIVOT, or EXPLAIN of
+        one of them) over the store's tables, on a confined connection (:meth:`confine`
+        is applied first, so the store stays confined afterwards)."""
+        check_read_query(query)
+        self.confine()
         try:
             return self.sql(query)
+        except duckdb.PermissionException as exc:
+            raise QueryError("a query reads the store's tables only (files, network and "
+                             f"extensions are shut off): {_first_line(str(exc))}") from None
         except duckdb.Error as exc:
-            raise QueryError(str(exc).splitlines()[0]) from None
+            raise QueryError(str(exc).strip().splitlines()[0]) from None
 
     def arrow(self, table: str) -> pa.Table:
         """A whole table as Arrow."""
@@ -592,6 +630,116 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value in the ``meta`` table."""
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def check_read_query(query: str) -> None:
+    """Raise :class:`~openrace.errors.QueryError` unless ``query`` is one read statement,
+    as DuckDB's own parser splits and classifies it (so a ``;`` inside a string or a
+    comment is just text)."""
+    refusal = ("only a single read-only statement (SELECT, WITH, FROM, DESCRIBE, SHOW, "
+               "SUMMARIZE, PIVOT, EXPLAIN) is allowed")
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip().splitlines()[0]) from None
+    if len(statements) != 1:
+        raise QueryError(f"{refusal}; this is {len(statements)} statements")
+    kind, text = statements[0].type, statements[0].query
+    if kind == duckdb.StatementType.EXPLAIN:
+        body = _LEADING.sub("", text, count=1)
+        m = _EXPLAIN.match(body)
+        inner = duckdb.extract_statements(body[m.end():]) if m else []
+        if len(inner) == 1 and inner[0].type == duckdb.StatementType.SELECT:
+            return
+    elif kind == duckdb.StatementType.SELECT or (
+        kind == duckdb.StatementType.MULTI and _PIVOT.match(_LEADING.sub("", text, count=1))
+    ):
+        return
+    raise QueryError(refusal)
+
+
+def _connect(path: str, *, read_only: bool, config: dict[str, Any]
+             ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, with DuckDB's refusals as openrace errors."""
+    try:
+        return duckdb.connect(path, read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise StoreBusyError(_busy_message(path, msg, read_only)) from None
+        raise StoreError(f"cannot open store {path}: {_first_line(msg)}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open store {path}: {_first_line(str(exc))}") from None
+
+
+def _busy_message(path: str, msg: str, read_only: bool) -> str:
+    pid = re.search(r"\(PID (\d+)\)", msg)
+    who = f"another process (PID {pid.group(1)})" if pid else "another process"
+    if read_only:
+        what = "is being written by"
+    else:
+        # a shared (read-only) lock can be taken when only readers hold the file
+        try:
+            duckdb.connect(path, read_only=True).close()
+            what = "is being read by"
+        except duckdb.Error:
+            what = "is being written by"
+    return (f"store is busy: {path} {what} {who}; wait for it to finish, or use another "
+            "--store")
+
+
+def _check_store_file(p: Path) -> None:
+    """Refuse an existing file that is not an openrace store, or is visibly damaged,
+    reading it only. An empty DuckDB database (a first run killed before its schema was
+    committed) is taken as a new store."""
+    con = _connect(str(p), read_only=True, config={})
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()}
+        if not tables:
+            objects = con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE NOT internal "
+                "AND database_name = current_database()").fetchall()[0][0]
+            if objects:
+                raise StoreError(_foreign(p))
+            return
+        if "meta" not in tables:
+            raise StoreError(_foreign(p))
+        cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'meta' "
+            "AND database_name = current_database()").fetchall()}
+        if cols != {"key", "value"}:
+            raise StoreError(_foreign(p))
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get(MARKER[0]) != MARKER[1] and not (
+            "schema_version" in meta and set(TABLES) <= tables
+        ):
+            raise StoreError(_foreign(p))
+        size = con.execute(
+            "SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
+        if p.stat().st_size < _HEADER_BYTES + size[0] * size[1]:
+            raise StoreError(f"store {p} is damaged (the file is shorter than its own "
+                             "header says: truncated?); restore it from a copy or use "
+                             "another --store")
+    except duckdb.Error as exc:
+        raise StoreError(f"store {p} is damaged or unreadable ({_first_line(str(exc))}); "
+                         "restore it from a copy or use another --store") from None
+    finally:
+        con.close()
+
+
+#: DuckDB's file header: one main and two database headers of 4 KiB each.
+_HEADER_BYTES = 3 * 4096
+
+
+def _foreign(p: Path) -> str:
+    return (f"{p} is a DuckDB file but not an openrace store; it was left as it is "
+            "(use another --store)")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
 
 
 _SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)

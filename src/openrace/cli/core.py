@@ -116,13 +116,12 @@ def query(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     store: Path = StoreOption,
 ) -> None:
-    """Run a read-only SQL query against the store (DuckDB dialect)."""
-    path = store_path(store)
-    if not path.exists():
-        open_store(path).close()
-    from openrace.store import Store
+    """Run a read-only SQL query against the store (DuckDB dialect), confined to the
+    store's tables: no file, network or extension is reachable from it."""
+    from openrace.store import Store, check_read_query
 
-    with Store(path, read_only=True) as s:
+    check_read_query(sql)  # before opening anything
+    with Store(store_path(store), read_only=True, confined=True) as s:
         emit(s.query_readonly(sql), fmt)
 
 

@@ -13,7 +13,15 @@ import typer
 
 from openrace.api import open_store
 from openrace.cli import app
-from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
+from openrace.cli.common import (
+    Format,
+    StoreOption,
+    emit,
+    err_console,
+    out_console,
+    store_path,
+    terminal_text,
+)
 from openrace.cli.update import update_app
 from openrace.errors import UsageError
 from openrace.sources.hf import PLANS
@@ -57,7 +65,8 @@ class _Progress:
             label = "listings" if info["level"] == 0 else f"derivatives, level {info['level']}"
             self.scopes = self.progress.add_task(label, total=info["scopes"], rate="")
         elif event == "scope" and self.scopes is not None:
-            self.progress.update(self.scopes, description=str(info["scope"])[:60])
+            self.progress.update(self.scopes,
+                                 description=terminal_text(str(info["scope"]))[:60])
         elif event == "page" and self.scopes is not None:
             self.records += info["records"]
             rate = self.records / max(time.monotonic() - self.t0, 1e-6)

@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from openrace.config import default_store_path
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
 SCHEMA_VERSION = 2
@@ -235,8 +236,15 @@ class Store:
                     f"no store at {p}; run `openrace update` or `openrace report` first, "
                     "or check --store / OPENRACE_STORE"
                 )
-            else:
+            elif p.parent.is_dir():
+                pass
+            elif p == default_store_path():
                 p.parent.mkdir(parents=True, exist_ok=True)
+            else:  # a mistyped --store: no folder is made without asking
+                raise StoreError(
+                    f"no folder {p.parent} for the store {p.name}; create it first, or "
+                    "check --store / OPENRACE_STORE"
+                )
         self.con = _connect(self.path, read_only=read_only, config=config)
         self._in_tx = False
         try:

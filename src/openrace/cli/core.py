@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
 from openrace.errors import RegistryError, UsageError
@@ -55,7 +55,7 @@ def registry_show(
     """Show one organisation: its record and its notable releases."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         rows = [r for r in listings.organizations(s).to_pylist() if r["id"] == org]
         if not rows:
             raise UsageError(f"unknown organisation {org!r}; see `openrace orgs`")
@@ -80,7 +80,7 @@ def orgs(
     """List the organisations of the registry."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         emit(listings.organizations(s, country=country, sector=sector), fmt,
              title="Organisations")
 
@@ -100,7 +100,7 @@ def releases(
     """List the notable releases of the registry, open and closed."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         table = listings.releases(s, country=country, org=org,
                                   since=since.date() if since else None, access=access,
                                   country_rule=country_rule)
@@ -134,7 +134,7 @@ def export(
     """Export every store table as Parquet or CSV files."""
     from openrace.export import export_tables
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store)) as s:
         written = export_tables(s, out_dir, fmt)
     for t, p in written.items():
         err_console.print(f"wrote {t} → {p}", markup=False)

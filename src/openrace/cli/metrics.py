@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from openrace.api import open_store
+from openrace.api import open_reader
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, out_console, store_path, write_out
 from openrace.errors import UsageError
@@ -67,7 +67,7 @@ def engine_for(
     store_file: Path | None, engine: Engine, master: str, data_dir: Path | None = None
 ) -> Iterator[Any]:
     """The store (DuckDB) or a Spark engine over its tables exported to Parquet."""
-    with open_store(store_path(store_file)) as s:
+    with open_reader(store_path(store_file), missing="registry") as s:
         if engine == Engine.duckdb:
             yield s
             return

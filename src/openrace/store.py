@@ -5,17 +5,26 @@ Nothing else in openrace writes DDL. Other layers write through :meth:`Store.ups
 always inside :meth:`Store.transaction`, and read through :meth:`Store.table` (Ibis),
 :meth:`Store.arrow` or :meth:`Store.sql`.
 
-A DuckDB file can be open for writing in one process only; a second writer gets
-:class:`~openrace.errors.StoreBusyError`, never a corrupt file.
+A DuckDB file can be open for writing in one process only, and not while another process
+reads it; a second writer gets :class:`~openrace.errors.StoreBusyError`, never a corrupt
+file. Readers during a long harvest: a reader that finds the store held leaves a note next
+to it (``<store>.wait.<pid>``) and waits up to :data:`READ_WAIT` seconds; a harvest calls
+:meth:`Store.let_readers_in` between its pages, which, when it finds such a note, closes
+its connection (nothing is lost: it is between transactions), lets the readers in and
+opens the store again once they are done.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +35,11 @@ from openrace.config import default_store_path
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
 SCHEMA_VERSION = 2
+
+#: Seconds a reader waits for a harvest to let it in before it reports the store busy.
+READ_WAIT = 30.0
+#: Seconds a writer waits for the readers in a store to finish (another writer: none).
+WRITE_WAIT = 60.0
 
 TABLES = (
     "organizations",
@@ -225,12 +239,18 @@ class Store:
         self.path = str(path)
         self.read_only = read_only
         self.confined = confined
-        config = dict(CONFINED) if confined else {}
+        self._config: dict[str, Any] = dict(CONFINED) if confined else {}
+        self._sizes: dict[str, str] = {}  # size settings to restore on a new connection
+        self._con: duckdb.DuckDBPyConnection | None = None
+        wait = READ_WAIT if read_only else WRITE_WAIT
+        self._released = False
         if self.path != ":memory:":
             p = Path(self.path)
-            if p.exists():
+            if p.exists() and not read_only:
                 # looked at read-only first: a foreign or damaged file is left byte for byte
                 _check_store_file(p)
+            elif read_only and p.exists():
+                pass  # checked below, on the reader's own connection
             elif read_only:
                 raise StoreError(
                     f"no store at {p}; run `openrace update` or `openrace report` first, "
@@ -245,9 +265,11 @@ class Store:
                     f"no folder {p.parent} for the store {p.name}; create it first, or "
                     "check --store / OPENRACE_STORE"
                 )
-        self.con = _connect(self.path, read_only=read_only, config=config)
+        self._con = _connect(self.path, read_only=read_only, config=self._config, wait=wait)
         self._in_tx = False
         try:
+            if read_only and self.path != ":memory:":
+                _check_connection(self._con, Path(self.path))
             if not read_only:
                 self.migrate()
             else:
@@ -263,9 +285,63 @@ class Store:
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (opened again if :meth:`let_readers_in` closed it)."""
+        if self._con is None:
+            if not self._released:
+                raise StoreError(f"store {self.path} is closed")
+            self._reopen()
+        assert self._con is not None
+        return self._con
+
     def close(self) -> None:
         """Close the connection (releases the file lock)."""
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._released = False
+
+    def let_readers_in(self, grace: float = 5.0) -> float:
+        """If readers are waiting for this store (see the module's docstring), close the
+        connection, give them up to ``grace`` seconds to open the store, and open it again
+        once they have closed it (waiting as long as they read: their work is finite).
+        Call between transactions. Returns the seconds spent (0.0 when nobody waited)."""
+        if self._in_tx or self.read_only or self._con is None or self.path == ":memory:":
+            return 0.0
+        if not _waiting_readers(self.path):
+            return 0.0
+        started = time.monotonic()
+        self._con.close()
+        self._con = None
+        self._released = True
+        self.__dict__.pop("_ibis", None)
+        while _waiting_readers(self.path) and time.monotonic() - started < grace:
+            time.sleep(0.02)
+        self._reopen()
+        return time.monotonic() - started
+
+    def _reopen(self) -> None:
+        """Open the store again for writing, holding back new readers while the ones in
+        it finish, and restore the size settings in force."""
+        note = Path(f"{self.path}.writer")
+        note.write_text(str(os.getpid()))
+        try:
+            while True:
+                try:
+                    self._con = duckdb.connect(self.path, read_only=self.read_only,
+                                               config=self._config)
+                    break
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():
+                        raise StoreError(f"cannot open store {self.path} again: "
+                                         f"{_first_line(str(exc))}") from None
+                    time.sleep(0.05)
+        finally:
+            note.unlink(missing_ok=True)
+        self._released = False
+        for key, size in self._sizes.items():
+            self._con.execute(f"SET {_ident(key)} = '{size}'")
 
     def __enter__(self) -> Store:
         return self
@@ -340,6 +416,7 @@ class Store:
         finally:
             for key, value in before.items():
                 # DuckDB shows sizes rounded: a default is restored exactly by a RESET
+                self._sizes.pop(key, None)
                 self.con.execute(f"RESET {_ident(key)}")
                 if self.setting(key) != value:
                     self.set_setting(key, value)
@@ -353,6 +430,7 @@ class Store:
         if not is_size(size):
             raise StoreError(f"bad memory size {size!r} (e.g. 256MB, 1.5GiB)")
         self.con.execute(f"SET {_ident(key)} = '{size.strip()}'")
+        self._sizes[key] = size.strip()
 
     @contextmanager
     def registered(self, name: str, table: pa.Table) -> Iterator[None]:
@@ -666,32 +744,90 @@ def check_read_query(query: str) -> None:
     raise QueryError(refusal)
 
 
-def _connect(path: str, *, read_only: bool, config: dict[str, Any]
+def _connect(path: str, *, read_only: bool, config: dict[str, Any], wait: float = 0.0
              ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection, with DuckDB's refusals as openrace errors."""
+    """A DuckDB connection, with DuckDB's refusals as openrace errors. With ``wait`` > 0,
+    a reader kept out by a harvest leaves a note asking to be let in, and a writer kept
+    out by readers only (never by another writer) leaves a note holding new readers back;
+    either retries for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    note: Path | None = None
     try:
-        return duckdb.connect(path, read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        msg = str(exc)
-        if "lock" in msg.lower():
-            raise StoreBusyError(_busy_message(path, msg, read_only)) from None
-        raise StoreError(f"cannot open store {path}: {_first_line(msg)}") from None
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open store {path}: {_first_line(str(exc))}") from None
+        while True:
+            if read_only and wait and _writer_waiting(path) and time.monotonic() < deadline:
+                time.sleep(0.05)  # a writer waits for the readers in the store: its turn
+                continue
+            try:
+                return duckdb.connect(path, read_only=read_only, config=config)
+            except duckdb.IOException as exc:
+                msg = str(exc)
+                if "lock" not in msg.lower():
+                    raise StoreError(f"cannot open store {path}: {_first_line(msg)}") from None
+                if time.monotonic() >= deadline or (not read_only and not _only_readers(path)):
+                    raise StoreBusyError(_busy_message(path, msg, read_only, wait)) from None
+                if note is None:
+                    note = Path(f"{path}.wait.{os.getpid()}.{threading.get_ident()}"
+                                if read_only else f"{path}.writer")
+                    note.write_text(str(os.getpid()))
+                time.sleep(0.05)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open store {path}: {_first_line(str(exc))}") from None
+    finally:
+        if note is not None:
+            note.unlink(missing_ok=True)
 
 
-def _busy_message(path: str, msg: str, read_only: bool) -> str:
+def _only_readers(path: str) -> bool:
+    """Whether the processes holding ``path`` only read it (a read-only connection can
+    share the file with them, not with a writer)."""
+    try:
+        duckdb.connect(path, read_only=True).close()
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _alive(note: Path) -> bool:
+    """Whether the process that left ``note`` (its pid inside) still runs."""
+    try:
+        os.kill(int(note.read_text().strip() or 0), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _waiting_readers(path: str) -> bool:
+    """Whether a live reader has left a note asking to be let in (stale notes of readers
+    that died are removed)."""
+    p = Path(path)
+    waiting = False
+    for note in p.parent.glob(f"{glob_escape(p.name)}.wait.*"):
+        if _alive(note):
+            waiting = True
+        else:
+            note.unlink(missing_ok=True)
+    return waiting
+
+
+def _writer_waiting(path: str) -> bool:
+    """Whether a harvest that let readers in waits to write again."""
+    note = Path(f"{path}.writer")
+    return note.exists() and _alive(note)
+
+
+def _busy_message(path: str, msg: str, read_only: bool, waited: float = 0.0) -> str:
     pid = re.search(r"\(PID (\d+)\)", msg)
     who = f"another process (PID {pid.group(1)})" if pid else "another process"
     if read_only:
         what = "is being written by"
+        if waited:
+            who += f", which did not let readers in within {waited:.0f} s"
+    elif _only_readers(path):
+        what = "is being read by"
+        if waited:
+            who += f" for more than {waited:.0f} s"
     else:
-        # a shared (read-only) lock can be taken when only readers hold the file
-        try:
-            duckdb.connect(path, read_only=True).close()
-            what = "is being read by"
-        except duckdb.Error:
-            what = "is being written by"
+        what = "is being written by"
     return (f"store is busy: {path} {what} {who}; wait for it to finish, or use another "
             "--store")
 
@@ -701,6 +837,14 @@ def _check_store_file(p: Path) -> None:
     reading it only. An empty DuckDB database (a first run killed before its schema was
     committed) is taken as a new store."""
     con = _connect(str(p), read_only=True, config={})
+    try:
+        _check_connection(con, p)
+    finally:
+        con.close()
+
+
+def _check_connection(con: duckdb.DuckDBPyConnection, p: Path) -> None:
+    """:func:`_check_store_file` on an open read-only connection (left open)."""
     try:
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
@@ -733,8 +877,6 @@ def _check_store_file(p: Path) -> None:
     except duckdb.Error as exc:
         raise StoreError(f"store {p} is damaged or unreadable ({_first_line(str(exc))}); "
                          "restore it from a copy or use another --store") from None
-    finally:
-        con.close()
 
 
 #: DuckDB's file header: one main and two database headers of 4 KiB each.

@@ -167,9 +167,8 @@ def test_a_client_hanging_up_mid_answer_leaves_no_traceback(
         quick_server: ReportServer, capfd: pytest.CaptureFixture[str]) -> None:
     import socket
     import struct
-    import time
-
     import sys
+    import time
 
     seen: list[BaseException | None] = []
     quiet = quick_server.handle_error

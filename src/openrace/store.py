@@ -8,10 +8,12 @@ always inside :meth:`Store.transaction`, and read through :meth:`Store.table` (I
 A DuckDB file can be open for writing in one process only, and not while another process
 reads it; a second writer gets :class:`~openrace.errors.StoreBusyError`, never a corrupt
 file. Readers during a long harvest: a reader that finds the store held leaves a note next
-to it (``<store>.wait.<pid>``) and waits up to :data:`READ_WAIT` seconds; a harvest calls
-:meth:`Store.let_readers_in` between its pages, which, when it finds such a note, closes
-its connection (nothing is lost: it is between transactions), lets the readers in and
-opens the store again once they are done.
+to it (``<store>.wait.<pid>.<thread>``) and waits up to :data:`READ_WAIT` seconds; a
+harvest calls :meth:`Store.let_readers_in` between its pages, which, when it finds such a
+note, closes its connection (nothing is lost: it is between transactions), lets the
+readers in and opens the store again once they are done (``<store>.paused`` says so to
+other writers, which are refused meanwhile; ``<store>.writer`` holds new readers back
+while it waits for its turn).
 """
 
 from __future__ import annotations
@@ -231,11 +233,12 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
                  confined: bool = False):
-        """Open the store at ``path`` (created, with its folder, when writing to a path
-        that does not exist). ``read_only`` opens an existing store without taking the
-        write lock; ``confined`` also shuts the connection out of every file but the store
-        (see :data:`CONFINED`). An existing file that is not an openrace store is refused
-        (:class:`~openrace.errors.StoreError`) before anything is written to it."""
+        """Open the store at ``path`` (created when writing to a path that does not exist;
+        its folder must exist, except for the default store's). ``read_only`` opens an
+        existing store without taking the write lock; ``confined`` also shuts the
+        connection out of every file but the store (see :data:`CONFINED`). An existing
+        file that is not an openrace store is refused (:class:`~openrace.errors.StoreError`)
+        before anything is written to it."""
         self.path = str(path)
         self.read_only = read_only
         self.confined = confined
@@ -312,13 +315,18 @@ class Store:
         if not _waiting_readers(self.path):
             return 0.0
         started = time.monotonic()
-        self._con.close()
-        self._con = None
-        self._released = True
-        self.__dict__.pop("_ibis", None)
-        while _waiting_readers(self.path) and time.monotonic() - started < grace:
-            time.sleep(0.02)
-        self._reopen()
+        paused = Path(f"{self.path}.paused")
+        paused.write_text(str(os.getpid()))  # other writers: still this harvest's turn
+        try:
+            self._con.close()
+            self._con = None
+            self._released = True
+            self.__dict__.pop("_ibis", None)
+            while _waiting_readers(self.path) and time.monotonic() - started < grace:
+                time.sleep(0.02)
+            self._reopen()
+        finally:
+            paused.unlink(missing_ok=True)
         return time.monotonic() - started
 
     def _reopen(self) -> None:
@@ -763,7 +771,8 @@ def _connect(path: str, *, read_only: bool, config: dict[str, Any], wait: float 
                 msg = str(exc)
                 if "lock" not in msg.lower():
                     raise StoreError(f"cannot open store {path}: {_first_line(msg)}") from None
-                if time.monotonic() >= deadline or (not read_only and not _only_readers(path)):
+                if time.monotonic() >= deadline or (not read_only and (
+                        _paused(path) or not _only_readers(path))):
                     raise StoreBusyError(_busy_message(path, msg, read_only, wait)) from None
                 if note is None:
                     note = Path(f"{path}.wait.{os.getpid()}.{threading.get_ident()}"
@@ -809,6 +818,12 @@ def _waiting_readers(path: str) -> bool:
     return waiting
 
 
+def _paused(path: str) -> bool:
+    """Whether a harvest has let readers in and will write again."""
+    note = Path(f"{path}.paused")
+    return note.exists() and _alive(note)
+
+
 def _writer_waiting(path: str) -> bool:
     """Whether a harvest that let readers in waits to write again."""
     note = Path(f"{path}.writer")
@@ -822,7 +837,7 @@ def _busy_message(path: str, msg: str, read_only: bool, waited: float = 0.0) -> 
         what = "is being written by"
         if waited:
             who += f", which did not let readers in within {waited:.0f} s"
-    elif _only_readers(path):
+    elif _only_readers(path) and not _paused(path):
         what = "is being read by"
         if waited:
             who += f" for more than {waited:.0f} s"

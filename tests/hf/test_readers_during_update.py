@@ -173,3 +173,49 @@ def test_a_reader_gives_up_after_its_wait_with_one_line(
     assert err.startswith("error: store is busy") and "did not let readers in" in err
     assert len(err.strip().splitlines()) == 1
     assert not list(tmp_path.glob("held.duckdb.wait.*"))
+
+
+def _reader_process(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process reading ``path`` for ``seconds``; returns once it is in."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time; from openrace.store import Store; s = Store({str(path)!r}, "
+            f"read_only=True); print('in', flush=True); time.sleep({seconds}); s.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "in"
+    return proc
+
+
+def test_a_writer_waits_for_readers_to_finish(tmp_path: Path) -> None:
+    store = tmp_path / "r.duckdb"
+    Store(store).close()
+    reader = _reader_process(store, 1.5)
+    t0 = time.monotonic()
+    with Store(store) as s:  # waits for the reader, then writes
+        s.set_meta("x", "y")
+    assert 0.5 < time.monotonic() - t0 < 30
+    reader.wait(timeout=30)
+    assert not (tmp_path / "r.duckdb.writer").exists()
+
+
+def test_another_writer_is_refused_while_a_harvest_lets_readers_in(tmp_path: Path) -> None:
+    """The harvest is not in the file for a moment, but it is still its turn."""
+    from openrace.errors import StoreBusyError
+
+    store = tmp_path / "p.duckdb"
+    Store(store).close()
+    reader = _reader_process(store, 3)
+    (tmp_path / "p.duckdb.paused").write_text(str(os.getpid()))  # a live harvest
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(StoreBusyError, match="being written by"):
+            Store(store)
+        assert time.monotonic() - t0 < 2
+    finally:
+        (tmp_path / "p.duckdb.paused").unlink()
+        reader.wait(timeout=30)

@@ -265,3 +265,20 @@ def test_a_file_that_is_not_duckdb_is_refused(
     assert notes.read_text() == "hello\n" * 1000
     assert main(["orgs", "--store", str(notes)]) == 3
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_read_command_migrates_a_store_of_an_older_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openrace.store import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    for stmt in MIGRATIONS[0]:
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.close()
+    assert main(["orgs", "-f", "csv", "--store", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("id,name")
+    with Store(path, read_only=True) as s:
+        assert s.schema_version() == SCHEMA_VERSION

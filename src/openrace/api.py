@@ -16,7 +16,7 @@ from openrace.config import Settings
 from openrace.errors import StoreBusyError, StoreError
 from openrace.registry import Registry, load_registry, sync_registry
 from openrace.registry.sync import registry_fingerprint
-from openrace.store import Store
+from openrace.store import OldSchemaError, Store
 
 
 def open_store(
@@ -75,7 +75,11 @@ def open_reader(
             f"no store at {p}; run `openrace update hf` / `openrace update openalex` (or "
             "`openrace report`) first, or check --store / OPENRACE_STORE"
         )
-    store = Store(p, read_only=True)
+    try:
+        store = Store(p, read_only=True)
+    except OldSchemaError:
+        open_store(p, registry=registry).close()  # migrates it, once
+        store = Store(p, read_only=True)
     try:
         reg = registry or load_registry()
         fresh = store.meta("registry_fingerprint") == registry_fingerprint(reg)

@@ -218,6 +218,10 @@ _EXPLAIN = re.compile(r"explain(?:\s+analyze)?\b", re.IGNORECASE)
 _PIVOT = re.compile(r"(?:un)?pivot\b", re.IGNORECASE)
 
 
+class OldSchemaError(StoreError):
+    """The store has an older schema: opening it once for writing migrates it."""
+
+
 def utcnow() -> datetime:
     """Naive UTC now (DuckDB TIMESTAMP has no zone)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -278,7 +282,7 @@ class Store:
             else:
                 v = self.schema_version()
                 if v != SCHEMA_VERSION:
-                    raise StoreError(
+                    raise (OldSchemaError if v < SCHEMA_VERSION else StoreError)(
                         f"store {self.path} has schema version {v}, this openrace needs "
                         f"{SCHEMA_VERSION}; open it once for writing to migrate"
                     )

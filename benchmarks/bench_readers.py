@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -153,8 +154,9 @@ def _run(
                 figures[f"{kind}_reads"] = len(ws)
                 figures[f"{kind}_wait_seconds"] = {
                     "median": round(statistics.median(ws), 3),
-                    "p95": round(ws[int(0.95 * (len(ws) - 1))], 3),
+                    "p95": round(ws[max(0, math.ceil(0.95 * len(ws)) - 1)], 3),  # nearest rank
                     "max": round(ws[-1], 3),
+                    "all": [round(w, 3) for w in ws],
                 }
         figures["reads_refused"] = failures
     return figures

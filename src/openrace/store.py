@@ -33,7 +33,6 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from openrace.config import default_store_path
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
 SCHEMA_VERSION = 2
@@ -237,8 +236,8 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
                  confined: bool = False):
-        """Open the store at ``path`` (created when writing to a path that does not exist;
-        its folder must exist, except for the default store's). ``read_only`` opens an
+        """Open the store at ``path`` (created, with its folder, when writing to a path
+        that does not exist; the CLI refuses a folder that does not exist). ``read_only`` opens an
         existing store without taking the write lock; ``confined`` also shuts the
         connection out of every file but the store (see :data:`CONFINED`). An existing
         file that is not an openrace store is refused (:class:`~openrace.errors.StoreError`)
@@ -263,15 +262,8 @@ class Store:
                     f"no store at {p}; run `openrace update` or `openrace report` first, "
                     "or check --store / OPENRACE_STORE"
                 )
-            elif p.parent.is_dir():
-                pass
-            elif p == default_store_path():
+            else:
                 p.parent.mkdir(parents=True, exist_ok=True)
-            else:  # a mistyped --store: no folder is made without asking
-                raise StoreError(
-                    f"no folder {p.parent} for the store {p.name}; create it first, or "
-                    "check --store / OPENRACE_STORE"
-                )
         self._con = _connect(self.path, read_only=read_only, config=self._config, wait=wait)
         self._in_tx = False
         try:

@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from openrace.config import Settings, redact
+from openrace.config import Settings, default_store_path, redact
+from openrace.errors import StoreError
 
 # C0 controls but tab and newline, DEL, C1 controls (U+009B is a one-byte CSI to some
 # terminals), and the bidirectional overrides that reorder what a line appears to say
@@ -78,8 +79,14 @@ def settings() -> Settings:
 
 
 def store_path(store: Path | None) -> Path:
-    """The store file to use: ``--store``, else ``OPENRACE_STORE``, else the default."""
-    return store if store is not None else settings().store_path
+    """The store file to use: ``--store``, else ``OPENRACE_STORE``, else the default. A
+    path in a folder that does not exist is refused (a mistyped path creates nothing);
+    only the default store's folder is made when needed."""
+    path = store if store is not None else settings().store_path
+    if not path.parent.is_dir() and path != default_store_path():
+        raise StoreError(f"no store at {path}: the folder {path.parent} does not exist; "
+                         "create it first, or check --store / OPENRACE_STORE")
+    return path
 
 
 def error_line(message: str) -> None:

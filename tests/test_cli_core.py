@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import typer.main
 
+from openrace.api import open_store
 from openrace.cli import app, main
 from tests.conftest import REPO_ROOT, store_held_by_another_process
 
@@ -140,6 +141,7 @@ def test_registry_check_broken_file_prints_file_line(tmp_path: Path) -> None:
 
 
 def test_query_is_read_only(capsys: pytest.CaptureFixture[str]) -> None:
+    open_store().close()  # `query` never creates a store
     code, out, _ = _run(["query", "SELECT count(*) AS n FROM organizations", "-f", "json"],
                         capsys)
     assert code == 0 and json.loads(out)[0]["n"] >= 250
@@ -151,6 +153,7 @@ def test_query_is_read_only(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_query_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    open_store().close()
     code, _, err = _run(["query", "SELECT * FROM no_such_table"], capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1
@@ -160,6 +163,7 @@ def test_query_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
 def test_export(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     import duckdb
 
+    open_store().close()
     code, _, _ = _run(["export", str(tmp_path / "out"), "--format", fmt], capsys)
     assert code == 0
     f = tmp_path / "out" / f"organizations.{fmt}"

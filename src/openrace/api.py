@@ -8,12 +8,15 @@ True
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
+from typing import Literal
 
 from openrace.config import Settings
+from openrace.errors import StoreBusyError, StoreError
 from openrace.registry import Registry, load_registry, sync_registry
 from openrace.registry.sync import registry_fingerprint
-from openrace.store import Store
+from openrace.store import OldSchemaError, Store
 
 
 def open_store(
@@ -42,3 +45,50 @@ def open_store(
             store.close()
             raise
     return store
+
+
+def open_reader(
+    path: str | Path | None = None,
+    *,
+    missing: Literal["error", "registry", "create"] = "error",
+    registry: Registry | None = None,
+) -> Store:
+    """Open a store for reading, holding the registry.
+
+    An existing store is opened read-only, so any number of readers can share it; when
+    it holds an older registry than the bundled one, it is first brought up to date
+    (briefly opened for writing), unless another process is writing to it, in which case
+    it is read with the registry it holds. A store that does not exist is, by
+    ``missing``: an error (``"error"``, the default: nothing is created); the bundled
+    registry in memory (``"registry"``: nothing is created either); or created
+    (``"create"``).
+    """
+    p = Path(Settings.from_env().store_path if path is None else path)
+    if str(p) == ":memory:":
+        return open_store(p, registry=registry)
+    if not p.exists():
+        if missing == "create":
+            return open_store(p, registry=registry)
+        if missing == "registry":
+            return open_store(":memory:", registry=registry)
+        raise StoreError(
+            f"no store at {p}; run `openrace update hf` / `openrace update openalex` (or "
+            "`openrace report`) first, or check --store / OPENRACE_STORE"
+        )
+    try:
+        store = Store(p, read_only=True)
+    except OldSchemaError:
+        open_store(p, registry=registry).close()  # migrates it, once
+        store = Store(p, read_only=True)
+    try:
+        reg = registry or load_registry()
+        fresh = store.meta("registry_fingerprint") == registry_fingerprint(reg)
+    except BaseException:
+        store.close()
+        raise
+    if fresh:
+        return store
+    store.close()
+    with suppress(StoreBusyError):  # a harvest is writing: read what the store holds
+        open_store(p, registry=reg).close()
+    return Store(p, read_only=True)

@@ -19,7 +19,12 @@ def export_tables(store: Store, out_dir: Path, fmt: str = "parquet",
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise UsageError(f"unknown table(s): {', '.join(sorted(unknown))}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory; name a directory to "
+                         "write the tables into")
+    if not out_dir.parent.is_dir():
+        raise UsageError(f"no folder {out_dir.parent}; create it first")
+    out_dir.mkdir(exist_ok=True)
     written = {}
     for t in tables:
         path = out_dir / f"{t}.{fmt}"

@@ -15,6 +15,7 @@ import datetime as dt
 import pyarrow as pa
 
 from openrace.errors import UsageError
+from openrace.listings import check_country, check_org
 from openrace.store import Store
 
 MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")
@@ -50,10 +51,17 @@ origin AS (
 """
 
 
-def _sort_of(sort: str, allowed: tuple[str, ...]) -> str:
-    if sort not in allowed:
-        raise UsageError(f"--sort must be one of {', '.join(allowed)}, not {sort!r}")
-    return sort
+def check_filters(sort: str, sorts: tuple[str, ...], license_class: str | None,
+                  limit: int | None) -> None:
+    """Refuse a listing's flags that need no store to be found wrong (``sorts``:
+    :data:`MODEL_SORTS` or :data:`DATASET_SORTS`)."""
+    if sort not in sorts:
+        raise UsageError(f"--sort must be one of {', '.join(sorts)}, not {sort!r}")
+    if license_class is not None and license_class not in LICENSE_CLASSES:
+        raise UsageError(f"--license-class must be one of {', '.join(LICENSE_CLASSES)}, "
+                         f"not {license_class!r}")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
 
 
 def models(
@@ -73,11 +81,9 @@ def models(
     """Harvested Hub models with their latest figures. ``country`` / ``org`` match the
     model's own attribution or its origin (for derivatives); ``derivatives`` True keeps
     only derivatives, False only models without a base model."""
-    sort = _sort_of(sort, MODEL_SORTS)
-    if license_class is not None and license_class not in LICENSE_CLASSES:
-        raise UsageError(f"--license-class must be one of {', '.join(LICENSE_CLASSES)}")
-    if limit is not None and limit < 1:
-        raise UsageError("--limit must be at least 1")
+    check_filters(sort, MODEL_SORTS, license_class, limit)
+    check_country(store, country)
+    check_org(store, org)
     where, params = ["a.source = 'hf'", "a.kind = 'model'"], []
     if country:
         where.append("(list_contains(string_split(own.country, ';'), ?) OR "
@@ -149,11 +155,9 @@ def datasets(
 ) -> pa.Table:
     """The harvested Hub datasets as an open-data catalogue: licence, tasks, modality,
     origin and card completeness (share of the expected card fields present)."""
-    sort = _sort_of(sort, DATASET_SORTS)
-    if license_class is not None and license_class not in LICENSE_CLASSES:
-        raise UsageError(f"--license-class must be one of {', '.join(LICENSE_CLASSES)}")
-    if limit is not None and limit < 1:
-        raise UsageError("--limit must be at least 1")
+    check_filters(sort, DATASET_SORTS, license_class, limit)
+    check_country(store, country)
+    check_org(store, org)
     if min_completeness is not None and not 0 <= min_completeness <= 1:
         raise UsageError("--min-completeness must be between 0 and 1")
     where, params = ["a.source = 'hf'", "a.kind = 'dataset'"], []

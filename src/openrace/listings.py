@@ -3,18 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pyarrow as pa
 
 from openrace.errors import UsageError
+from openrace.registry.models import Sector
 from openrace.store import Store
 
 ACCESS = ("open-weights", "api", "unreleased", "open", "closed")
+SECTORS: tuple[str, ...] = get_args(Sector)
+
+
+def check_country(store: Store, country: str | None, flag: str = "--country") -> None:
+    """Refuse a country no organisation of the store's registry belongs to (headquarters,
+    owner or extra country), naming the ones that do: a filter on it could only ever
+    give an empty table."""
+    if not country:
+        return
+    known = [r["c"] for r in store.dicts(
+        "SELECT DISTINCT c FROM (SELECT country AS c FROM organizations UNION ALL "
+        "SELECT owner_country FROM organizations UNION ALL "
+        "SELECT unnest(extra_countries) FROM organizations) WHERE c IS NOT NULL ORDER BY c"
+    )]
+    if country.upper() not in known:
+        raise UsageError(f"{flag} {country!r}: no organisation of the registry is in that "
+                         f"country; countries: {', '.join(known)}")
+
+
+def check_org(store: Store, org: str | None, flag: str = "--org") -> None:
+    """Refuse an organisation id the registry does not hold."""
+    if not org:
+        return
+    if not store.sql("SELECT 1 FROM organizations WHERE id = ?", [org]).num_rows:
+        raise UsageError(f"{flag} {org!r}: no such organisation in the registry; see "
+                         "`openrace orgs` for the ids")
 
 
 def organizations(store: Store, *, country: str | None = None, sector: str | None = None
                   ) -> pa.Table:
     """The registry's organisations, one row each."""
+    if sector is not None and sector not in SECTORS:
+        raise UsageError(f"--sector must be one of {', '.join(SECTORS)}, not {sector!r}")
+    check_country(store, country)
     where, params = ["TRUE"], []
     if country:
         where.append("(country = ? OR owner_country = ? OR list_contains(extra_countries, ?))")
@@ -58,6 +89,8 @@ def releases(
         raise UsageError("country rule must be 'owner' or 'location'")
     if catalogue not in ("registry", "epoch", "all"):
         raise UsageError(f"--catalogue must be registry, epoch or all, not {catalogue!r}")
+    check_country(store, country)
+    check_org(store, org)
     # the owner on the release's date (an `owner` row) before today's owner
     col = ("coalesce(w.country, o.owner_country, t.country)" if country_rule == "owner"
            else "coalesce(t.country, o.country)")

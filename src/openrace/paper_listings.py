@@ -21,6 +21,8 @@ def papers(store: Store, *, year: int | None = None, country: str | None = None,
     models that cite them (``arxiv:*`` tags)."""
     if sort not in SORTS:
         raise UsageError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if limit is not None and limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
     if country is not None and not (len(country) == 2 and country.isalpha()):
         raise UsageError(f"--country must be an ISO 3166-1 alpha-2 code, not {country!r}")
     where, params = ["a.source = 'openalex'", "a.kind = 'work'"], []  # type: ignore[var-annotated]

@@ -5,17 +5,28 @@ Nothing else in openrace writes DDL. Other layers write through :meth:`Store.ups
 always inside :meth:`Store.transaction`, and read through :meth:`Store.table` (Ibis),
 :meth:`Store.arrow` or :meth:`Store.sql`.
 
-A DuckDB file can be open for writing in one process only; a second writer gets
-:class:`~openrace.errors.StoreBusyError`, never a corrupt file.
+A DuckDB file can be open for writing in one process only, and not while another process
+reads it; a second writer gets :class:`~openrace.errors.StoreBusyError`, never a corrupt
+file. Readers during a long harvest: a reader that finds the store held leaves a note next
+to it (``<store>.wait.<pid>.<thread>``) and waits up to :data:`READ_WAIT` seconds; a
+harvest calls :meth:`Store.let_readers_in` between its pages, which, when it finds such a
+note, closes its connection (nothing is lost: it is between transactions), lets the
+readers in and opens the store again once they are done (``<store>.paused`` says so to
+other writers, which are refused meanwhile; ``<store>.writer`` holds new readers back
+while it waits for its turn).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +36,11 @@ import pyarrow as pa
 from openrace.errors import QueryError, StoreBusyError, StoreError
 
 SCHEMA_VERSION = 4
+
+#: Seconds a reader waits for a harvest to let it in before it reports the store busy.
+READ_WAIT = 30.0
+#: Seconds a writer waits for the readers in a store to finish (another writer: none).
+WRITE_WAIT = 60.0
 
 TABLES = (
     "organizations",
@@ -198,9 +214,30 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-_READ_ONLY_SQL = re.compile(
-    r"^\s*(with|select|from|describe|summarize|show|pivot|unpivot|explain)\b", re.IGNORECASE
-)
+#: The ``meta`` row that marks a DuckDB file as an openrace store (item of every store
+#: since schema 1; stores made before the marker are recognised by their schema and get it).
+MARKER = ("application", "openrace")
+
+#: DuckDB settings of a confined connection (``openrace query``): no file, network or
+#: extension access beyond the store itself, and no statement can loosen them.
+#: See https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
+CONFINED: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "python_enable_replacements": False,
+    "lock_configuration": True,
+}
+
+# a statement's leading comments and whitespace, then its first keyword(s)
+_LEADING = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+_EXPLAIN = re.compile(r"explain(?:\s+analyze)?\b", re.IGNORECASE)
+_PIVOT = re.compile(r"(?:un)?pivot\b", re.IGNORECASE)
+
+
+class OldSchemaError(StoreError):
+    """The store has an older schema: opening it once for writing migrates it."""
 
 
 def utcnow() -> datetime:
@@ -216,44 +253,118 @@ class Store:
     1
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
+                 confined: bool = False):
+        """Open the store at ``path`` (created, with its folder, when writing to a path
+        that does not exist; the CLI refuses a folder that does not exist). ``read_only`` opens an
+        existing store without taking the write lock; ``confined`` also shuts the
+        connection out of every file but the store (see :data:`CONFINED`). An existing
+        file that is not an openrace store is refused (:class:`~openrace.errors.StoreError`)
+        before anything is written to it."""
         self.path = str(path)
         self.read_only = read_only
+        self.confined = confined
+        self._config: dict[str, Any] = dict(CONFINED) if confined else {}
+        self._sizes: dict[str, str] = {}  # size settings to restore on a new connection
+        self._con: duckdb.DuckDBPyConnection | None = None
+        wait = READ_WAIT if read_only else WRITE_WAIT
+        self._released = False
         if self.path != ":memory:":
             p = Path(self.path)
-            if read_only and not p.exists():
+            if p.exists() and not read_only:
+                # looked at read-only first: a foreign or damaged file is left byte for byte
+                _check_store_file(p)
+            elif read_only and p.exists():
+                pass  # checked below, on the reader's own connection
+            elif read_only:
                 raise StoreError(
-                    f"no store at {p}; run `openrace update` or `openrace report` first"
+                    f"no store at {p}; run `openrace update` or `openrace report` first, "
+                    "or check --store / OPENRACE_STORE"
                 )
-            p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" in msg.lower():
-                raise StoreBusyError(
-                    f"store is busy: {self.path} is open for writing by another openrace process "
-                    "(wait for it to finish, or use another --store)"
-                ) from None
-            raise StoreError(f"cannot open store {self.path}: {msg}") from None
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        self._con = _connect(self.path, read_only=read_only, config=self._config, wait=wait)
         self._in_tx = False
-        if not read_only:
-            self.migrate()
-        else:
-            v = self.schema_version()
-            if v != SCHEMA_VERSION:
-                raise StoreError(
-                    f"store {self.path} has schema version {v}, this openrace needs "
-                    f"{SCHEMA_VERSION}; open it once for writing to migrate"
-                )
+        try:
+            if read_only and self.path != ":memory:":
+                _check_connection(self._con, Path(self.path))
+            if not read_only:
+                self.migrate()
+            else:
+                v = self.schema_version()
+                if v != SCHEMA_VERSION:
+                    raise (OldSchemaError if v < SCHEMA_VERSION else StoreError)(
+                        f"store {self.path} has schema version {v}, this openrace needs "
+                        f"{SCHEMA_VERSION}; open it once for writing to migrate"
+                    )
+        except BaseException:
+            self.con.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (opened again if :meth:`let_readers_in` closed it)."""
+        if self._con is None:
+            if not self._released:
+                raise StoreError(f"store {self.path} is closed")
+            self._reopen()
+        assert self._con is not None
+        return self._con
+
     def close(self) -> None:
         """Close the connection (releases the file lock)."""
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._released = False
+
+    def let_readers_in(self, grace: float = 5.0) -> float:
+        """If readers are waiting for this store (see the module's docstring), close the
+        connection, give them up to ``grace`` seconds to open the store, and open it again
+        once they have closed it (waiting as long as they read: their work is finite).
+        Call between transactions. Returns the seconds spent (0.0 when nobody waited)."""
+        if self._in_tx or self.read_only or self._con is None or self.path == ":memory:":
+            return 0.0
+        if not _waiting_readers(self.path):
+            return 0.0
+        started = time.monotonic()
+        paused = Path(f"{self.path}.paused")
+        paused.write_text(str(os.getpid()))  # other writers: still this harvest's turn
+        try:
+            self._con.close()
+            self._con = None
+            self._released = True
+            self.__dict__.pop("_ibis", None)
+            while _waiting_readers(self.path) and time.monotonic() - started < grace:
+                time.sleep(0.02)
+            self._reopen()
+        finally:
+            paused.unlink(missing_ok=True)
+        return time.monotonic() - started
+
+    def _reopen(self) -> None:
+        """Open the store again for writing, holding back new readers while the ones in
+        it finish, and restore the size settings in force."""
+        note = Path(f"{self.path}.writer")
+        note.write_text(str(os.getpid()))
+        try:
+            while True:
+                try:
+                    self._con = duckdb.connect(self.path, read_only=self.read_only,
+                                               config=self._config)
+                    break
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():
+                        raise StoreError(f"cannot open store {self.path} again: "
+                                         f"{_first_line(str(exc))}") from None
+                    time.sleep(0.05)
+        finally:
+            note.unlink(missing_ok=True)
+        self._released = False
+        for key, size in self._sizes.items():
+            self._con.execute(f"SET {_ident(key)} = '{size}'")
 
     def __enter__(self) -> Store:
         return self
@@ -291,6 +402,8 @@ class Store:
                         "INSERT OR REPLACE INTO meta VALUES ('created_at', ?)",
                         [utcnow().isoformat(timespec="seconds")],
                     )
+        if self.meta(MARKER[0]) != MARKER[1]:
+            self.set_meta(*MARKER)
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -326,6 +439,7 @@ class Store:
         finally:
             for key, value in before.items():
                 # DuckDB shows sizes rounded: a default is restored exactly by a RESET
+                self._sizes.pop(key, None)
                 self.con.execute(f"RESET {_ident(key)}")
                 if self.setting(key) != value:
                     self.set_setting(key, value)
@@ -339,6 +453,7 @@ class Store:
         if not is_size(size):
             raise StoreError(f"bad memory size {size!r} (e.g. 256MB, 1.5GiB)")
         self.con.execute(f"SET {_ident(key)} = '{size.strip()}'")
+        self._sizes[key] = size.strip()
 
     @contextmanager
     def registered(self, name: str, table: pa.Table) -> Iterator[None]:
@@ -601,15 +716,28 @@ class Store:
         """Run SQL and return a list of dicts."""
         return self.sql(query, params).to_pylist()
 
+    def confine(self) -> None:
+        """Shut this connection out of every file, network address and extension but the
+        store itself, for good (the settings of :data:`CONFINED`, locked)."""
+        if self.confined:
+            return
+        for key, value in CONFINED.items():
+            self.con.execute(f"SET {_ident(key)} = {'true' if value else 'false'}")
+        self.confined = True
+
     def query_readonly(self, query: str) -> pa.Table:
-        """Run a user's SQL, refusing anything but a read."""
-        if not _READ_ONLY_SQL.match(query) or ";" in query.strip().rstrip(";"):
-            raise QueryError("only a single read-only statement (SELECT, WITH, DESCRIBE, ...) "
-                             "is allowed")
+        """Run a user's SQL: one SELECT (or DESCRIBE, SHOW, SUMMARIZE, PIVOT, or EXPLAIN of
+        one of them) over the store's tables, on a confined connection (:meth:`confine`
+        is applied first, so the store stays confined afterwards)."""
+        check_read_query(query)
+        self.confine()
         try:
             return self.sql(query)
+        except duckdb.PermissionException as exc:
+            raise QueryError("a query reads the store's tables only (files, network and "
+                             f"extensions are shut off): {_first_line(str(exc))}") from None
         except duckdb.Error as exc:
-            raise QueryError(str(exc).splitlines()[0]) from None
+            raise QueryError(str(exc).strip().splitlines()[0]) from None
 
     def arrow(self, table: str) -> pa.Table:
         """A whole table as Arrow."""
@@ -643,6 +771,187 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value in the ``meta`` table."""
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def check_read_query(query: str) -> None:
+    """Raise :class:`~openrace.errors.QueryError` unless ``query`` is one read statement,
+    as DuckDB's own parser splits and classifies it (so a ``;`` inside a string or a
+    comment is just text)."""
+    refusal = ("only a single read-only statement (SELECT, WITH, FROM, DESCRIBE, SHOW, "
+               "SUMMARIZE, PIVOT, EXPLAIN) is allowed")
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip().splitlines()[0]) from None
+    if len(statements) != 1:
+        raise QueryError(f"{refusal}; this is {len(statements)} statements")
+    kind, text = statements[0].type, statements[0].query
+    if kind == duckdb.StatementType.EXPLAIN:
+        body = _LEADING.sub("", text, count=1)
+        m = _EXPLAIN.match(body)
+        inner = duckdb.extract_statements(body[m.end():]) if m else []
+        if len(inner) == 1 and inner[0].type == duckdb.StatementType.SELECT:
+            return
+    elif kind == duckdb.StatementType.SELECT or (
+        kind == duckdb.StatementType.MULTI and _PIVOT.match(_LEADING.sub("", text, count=1))
+    ):
+        return
+    raise QueryError(refusal)
+
+
+def _connect(path: str, *, read_only: bool, config: dict[str, Any], wait: float = 0.0
+             ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, with DuckDB's refusals as openrace errors. With ``wait`` > 0,
+    a reader kept out by a harvest leaves a note asking to be let in, and a writer kept
+    out by readers only (never by another writer) leaves a note holding new readers back;
+    either retries for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    note: Path | None = None
+    try:
+        while True:
+            if read_only and wait and _writer_waiting(path) and time.monotonic() < deadline:
+                time.sleep(0.05)  # a writer waits for the readers in the store: its turn
+                continue
+            try:
+                return duckdb.connect(path, read_only=read_only, config=config)
+            except duckdb.IOException as exc:
+                msg = str(exc)
+                if "lock" not in msg.lower():
+                    raise StoreError(f"cannot open store {path}: {_first_line(msg)}") from None
+                if time.monotonic() >= deadline or (not read_only and (
+                        _paused(path) or not _only_readers(path))):
+                    raise StoreBusyError(_busy_message(path, msg, read_only, wait)) from None
+                if note is None:
+                    note = Path(f"{path}.wait.{os.getpid()}.{threading.get_ident()}"
+                                if read_only else f"{path}.writer")
+                    note.write_text(str(os.getpid()))
+                time.sleep(0.05)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open store {path}: {_first_line(str(exc))}") from None
+    finally:
+        if note is not None:
+            note.unlink(missing_ok=True)
+
+
+def _only_readers(path: str) -> bool:
+    """Whether the processes holding ``path`` only read it (a read-only connection can
+    share the file with them, not with a writer)."""
+    try:
+        duckdb.connect(path, read_only=True).close()
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _alive(note: Path) -> bool:
+    """Whether the process that left ``note`` (its pid inside) still runs."""
+    try:
+        os.kill(int(note.read_text().strip() or 0), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _waiting_readers(path: str) -> bool:
+    """Whether a live reader has left a note asking to be let in (stale notes of readers
+    that died are removed)."""
+    p = Path(path)
+    waiting = False
+    for note in p.parent.glob(f"{glob_escape(p.name)}.wait.*"):
+        if _alive(note):
+            waiting = True
+        else:
+            note.unlink(missing_ok=True)
+    return waiting
+
+
+def _paused(path: str) -> bool:
+    """Whether a harvest has let readers in and will write again."""
+    note = Path(f"{path}.paused")
+    return note.exists() and _alive(note)
+
+
+def _writer_waiting(path: str) -> bool:
+    """Whether a harvest that let readers in waits to write again."""
+    note = Path(f"{path}.writer")
+    return note.exists() and _alive(note)
+
+
+def _busy_message(path: str, msg: str, read_only: bool, waited: float = 0.0) -> str:
+    pid = re.search(r"\(PID (\d+)\)", msg)
+    who = f"another process (PID {pid.group(1)})" if pid else "another process"
+    if read_only:
+        what = "is being written by"
+        if waited:
+            who += f", which did not let readers in within {waited:.0f} s"
+    elif _only_readers(path) and not _paused(path):
+        what = "is being read by"
+        if waited:
+            who += f" for more than {waited:.0f} s"
+    else:
+        what = "is being written by"
+    return (f"store is busy: {path} {what} {who}; wait for it to finish, or use another "
+            "--store")
+
+
+def _check_store_file(p: Path) -> None:
+    """Refuse an existing file that is not an openrace store, or is visibly damaged,
+    reading it only. An empty DuckDB database (a first run killed before its schema was
+    committed) is taken as a new store."""
+    con = _connect(str(p), read_only=True, config={})
+    try:
+        _check_connection(con, p)
+    finally:
+        con.close()
+
+
+def _check_connection(con: duckdb.DuckDBPyConnection, p: Path) -> None:
+    """:func:`_check_store_file` on an open read-only connection (left open)."""
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()}
+        if not tables:
+            objects = con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE NOT internal "
+                "AND database_name = current_database()").fetchall()[0][0]
+            if objects:
+                raise StoreError(_foreign(p))
+            return
+        if "meta" not in tables:
+            raise StoreError(_foreign(p))
+        cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'meta' "
+            "AND database_name = current_database()").fetchall()}
+        if cols != {"key", "value"}:
+            raise StoreError(_foreign(p))
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get(MARKER[0]) != MARKER[1] and not (
+            "schema_version" in meta and set(TABLES) <= tables
+        ):
+            raise StoreError(_foreign(p))
+        size = con.execute(
+            "SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
+        if p.stat().st_size < _HEADER_BYTES + size[0] * size[1]:
+            raise StoreError(f"store {p} is damaged (the file is shorter than its own "
+                             "header says: truncated?); restore it from a copy or use "
+                             "another --store")
+    except duckdb.Error as exc:
+        raise StoreError(f"store {p} is damaged or unreadable ({_first_line(str(exc))}); "
+                         "restore it from a copy or use another --store") from None
+
+
+#: DuckDB's file header: one main and two database headers of 4 KiB each.
+_HEADER_BYTES = 3 * 4096
+
+
+def _foreign(p: Path) -> str:
+    return (f"{p} is a DuckDB file but not an openrace store; it was left as it is "
+            "(use another --store)")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
 
 
 _SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)

@@ -127,3 +127,68 @@ def test_serve_command_answers_over_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def quick_server(server: ReportServer) -> Iterator[ReportServer]:
+    """A second server over the same report and store, with a 1-second socket timeout."""
+    srv = ReportServer(server.report_dir, server.open_store, port=0,
+                       catalogue=server.catalogue, request_timeout=1.0)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    t.join(timeout=5)
+
+
+def test_an_idle_half_request_does_not_delay_another_client(
+        quick_server: ReportServer) -> None:
+    import socket
+    import time
+
+    host, port = quick_server.server_address[:2]
+    idle = socket.create_connection((host, port))
+    try:
+        idle.sendall(b"GET /api/metrics HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        started = time.monotonic()
+        for path in ("/api/metrics", "/", "/api/metrics/releases?by=country"):
+            assert _get(quick_server, path).status_code == 200
+        assert time.monotonic() - started < 0.9  # well inside the idle client's timeout
+        # the idle client is dropped once its timeout has passed
+        idle.settimeout(10)
+        assert idle.recv(1024) == b""
+        assert time.monotonic() - started < 5
+    finally:
+        idle.close()
+
+
+def test_a_client_hanging_up_mid_answer_leaves_no_traceback(
+        quick_server: ReportServer, capfd: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import struct
+    import sys
+    import time
+
+    seen: list[BaseException | None] = []
+    quiet = quick_server.handle_error
+
+    def record(request: object, address: object) -> None:
+        seen.append(sys.exc_info()[1])
+        quiet(request, address)
+
+    quick_server.handle_error = record  # type: ignore[method-assign]
+    host, port = quick_server.server_address[:2]
+    for _ in range(20):
+        c = socket.create_connection((host, port))
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        c.recv(10)
+        # a reset (linger 0) rather than a polite close: the server's next write fails
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+    time.sleep(0.5)
+    assert _get(quick_server, "/api/metrics").status_code == 200  # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
+    assert any(isinstance(e, ConnectionError) for e in seen)  # the hang-ups did happen

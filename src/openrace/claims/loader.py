@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from openrace.claims.model import Claim
+from openrace.claims.model import Claim, resolve
 from openrace.errors import OpenraceError
 
 
@@ -101,6 +101,8 @@ def load_claims(path: Path | str | None = None) -> list[Claim]:
         raise ClaimsFileError([f"{shown}:{line}: invalid YAML: {exc.problem or exc}"]) from None
     except yaml.YAMLError as exc:
         raise ClaimsFileError([f"{shown}:1: invalid YAML: {exc}"]) from None
+    except RecursionError:
+        raise ClaimsFileError([f"{shown}:1: invalid claims file: nested too deeply"]) from None
     if isinstance(data, dict) and "claims" in data:
         data = data["claims"]
     if not isinstance(data, list):
@@ -134,6 +136,44 @@ def load_claims(path: Path | str | None = None) -> list[Claim]:
             continue
         seen[claim.id] = item.line
         claims.append(claim)
+        problems += _catalogue_problems(claim, item, shown)
     if problems:
         raise ClaimsFileError(problems)
     return claims
+
+
+def _catalogue_problems(claim: Claim, item: _Located, shown: str) -> list[str]:
+    """Each metric a claim or one of its alternatives names must be in the catalogue, and
+    each option, grouping and period it sets must be one that metric takes (an option the
+    claim sets and an alternative's other metric lacks is not an error: that alternative
+    is reported as not applying)."""
+    from openrace.errors import UsageError
+    from openrace.metrics.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    problems: list[str] = []
+    alternatives = item.get("alternatives") or []
+    for i, alt in enumerate([claim, *claim.alternatives]):
+        prefix: tuple[Any, ...] = () if i == 0 else ("alternatives", i - 1)
+        where = "" if i == 0 else f"alternative {alt.label!r}: "
+        own = item if i == 0 else (alternatives[i - 1] if i - 1 < len(alternatives) else {})
+        d = resolve(claim, alt)
+        if d.metric not in catalogue:
+            problems.append(f"{shown}:{_line_of(item, (*prefix, 'metric'))}: {where}unknown "
+                            f"metric {d.metric!r}; see `openrace metrics list`")
+            continue
+        m = catalogue.get(d.metric)
+        checks: list[tuple[tuple[Any, ...], dict[str, str]]] = [
+            ((*prefix, "options", k), {k: v}) for k, v in alt.options.items()
+            if k in (own.get("options") or {})
+        ]
+        if "by" in own and alt.by:
+            checks.append(((*prefix, "by"), {"by": alt.by}))
+        if "period" in own and alt.period:
+            checks.append(((*prefix, "period"), {"period": alt.period}))
+        for loc, value in checks:
+            try:
+                m.query(**value)
+            except UsageError as exc:
+                problems.append(f"{shown}:{_line_of(item, loc)}: {where}{exc}")
+    return problems

@@ -7,6 +7,7 @@ Command groups live in sibling modules and are registered at the bottom of this 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -55,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except typer.Abort:
         error_line("aborted")
+        return 1
+    except BrokenPipeError:  # `openrace ... | head`: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes it at exit)
+        return 1
+    except OSError as exc:  # a file or folder named on the command line
+        where = f"{exc.filename}: " if exc.filename else ""
+        error_line(f"{where}{exc.strerror or exc}")
+        return 1
+    except RecursionError:
+        error_line("input nested too deeply")
         return 1
     except typer.TyperException as exc:  # wrong flags and values (Typer's vendored click)
         format_message = getattr(exc, "format_message", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,10 +16,46 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from openrace.config import Settings, redact
+from openrace.config import Settings, default_store_path, redact
+from openrace.errors import StoreError
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# C0 controls but tab and newline, DEL, C1 controls (U+009B is a one-byte CSI to some
+# terminals), and the bidirectional overrides that reorder what a line appears to say
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str, *, json_escapes: bool = False) -> str:
+    """``text`` made inert for a terminal: every control character that could move the
+    cursor, clear the screen, retitle the window or reorder the line is shown as an
+    escape (``\\x1b``; ``\\u001b`` with ``json_escapes``, so JSON stays valid) instead
+    of being sent raw. Tabs and newlines are kept. Harvested text is stored as it came;
+    this applies only to what reaches a terminal."""
+    if json_escapes:
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+        else f"\\u{ord(m.group()):04x}", text)
+
+
+class TerminalConsole(Console):
+    """A Rich console through which every string printed (plain, in a table cell, a tree
+    label, ...) passes :func:`terminal_text` before Rich adds its own styling."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Rich's rendering of ``text``, once made inert."""
+        return super().render_str(terminal_text(text), **kwargs)
+
+
+err_console = TerminalConsole(stderr=True, highlight=False, soft_wrap=True)
+out_console = TerminalConsole(highlight=False, soft_wrap=True)
+
+
+def write_out(text: str, *, json_text: bool = False) -> None:
+    """Write ``text`` (CSV, JSON) to standard output: as it is to a file or a pipe, made
+    inert (:func:`terminal_text`) when standard output is a terminal."""
+    if sys.stdout.isatty():
+        text = terminal_text(text, json_escapes=json_text)
+    sys.stdout.write(text)
 
 StoreOption = typer.Option(
     None,
@@ -42,8 +79,14 @@ def settings() -> Settings:
 
 
 def store_path(store: Path | None) -> Path:
-    """The store file to use: ``--store``, else ``OPENRACE_STORE``, else the default."""
-    return store if store is not None else settings().store_path
+    """The store file to use: ``--store``, else ``OPENRACE_STORE``, else the default. A
+    path in a folder that does not exist is refused (a mistyped path creates nothing);
+    only the default store's folder is made when needed."""
+    path = store if store is not None else settings().store_path
+    if not path.parent.is_dir() and path != default_store_path():
+        raise StoreError(f"no store at {path}: the folder {path.parent} does not exist; "
+                         "create it first, or check --store / OPENRACE_STORE")
+    return path
 
 
 def error_line(message: str) -> None:
@@ -71,14 +114,19 @@ def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | Non
         rows.column_names if isinstance(rows, pa.Table) else (list(data[0].keys()) if data else [])
     )
     if fmt == Format.json:
-        sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1) + "\n")
+        write_out(json.dumps(data, default=str, ensure_ascii=False, indent=1) + "\n",
+                  json_text=True)
     elif fmt == Format.csv:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
+        # the csv module quotes a field holding "\r" only when "\r" is in the line
+        # terminator: such rows are written fully quoted, so a reader sees one field
+        quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writerow(columns)
         for r in data:
-            w.writerow([_cell(r.get(c)) for c in columns])
-        sys.stdout.write(buf.getvalue())
+            cells = [_cell(r.get(c)) for c in columns]
+            (quoted if any("\r" in c for c in cells) else w).writerow(cells)
+        write_out(buf.getvalue())
     else:
         t = Table(title=title, show_lines=False)
         for c in columns:

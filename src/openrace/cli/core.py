@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
 from openrace.errors import RegistryError, UsageError
@@ -104,7 +104,7 @@ def registry_show(
     """Show one organisation: its record and its notable releases."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         rows = [r for r in listings.organizations(s).to_pylist() if r["id"] == org]
         if not rows:
             raise UsageError(f"unknown organisation {org!r}; see `openrace orgs`")
@@ -129,7 +129,7 @@ def orgs(
     """List the organisations of the registry."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         emit(listings.organizations(s, country=country, sector=sector), fmt,
              title="Organisations")
 
@@ -151,7 +151,7 @@ def releases(
     """List the notable releases of the registry and of Epoch AI, open and closed."""
     from openrace import listings
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         table = listings.releases(s, country=country, org=org,
                                   since=since.date() if since else None, access=access,
                                   country_rule=country_rule, catalogue=catalogue)
@@ -167,13 +167,12 @@ def query(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     store: Path = StoreOption,
 ) -> None:
-    """Run a read-only SQL query against the store (DuckDB dialect)."""
-    path = store_path(store)
-    if not path.exists():
-        open_store(path).close()
-    from openrace.store import Store
+    """Run a read-only SQL query against the store (DuckDB dialect), confined to the
+    store's tables: no file, network or extension is reachable from it."""
+    from openrace.store import Store, check_read_query
 
-    with Store(path, read_only=True) as s:
+    check_read_query(sql)  # before opening anything
+    with Store(store_path(store), read_only=True, confined=True) as s:
         emit(s.query_readonly(sql), fmt)
 
 
@@ -186,7 +185,7 @@ def export(
     """Export every store table as Parquet or CSV files."""
     from openrace.export import export_tables
 
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store)) as s:
         written = export_tables(s, out_dir, fmt)
     for t, p in written.items():
         err_console.print(f"wrote {t} → {p}", markup=False)

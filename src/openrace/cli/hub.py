@@ -11,9 +11,17 @@ from typing import Any
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader, open_store
 from openrace.cli import app
-from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
+from openrace.cli.common import (
+    Format,
+    StoreOption,
+    emit,
+    err_console,
+    out_console,
+    store_path,
+    terminal_text,
+)
 from openrace.cli.update import update_app
 from openrace.errors import UsageError
 from openrace.sources.hf import PLANS
@@ -57,7 +65,8 @@ class _Progress:
             label = "listings" if info["level"] == 0 else f"derivatives, level {info['level']}"
             self.scopes = self.progress.add_task(label, total=info["scopes"], rate="")
         elif event == "scope" and self.scopes is not None:
-            self.progress.update(self.scopes, description=str(info["scope"])[:60])
+            self.progress.update(self.scopes,
+                                 description=terminal_text(str(info["scope"]))[:60])
         elif event == "page" and self.scopes is not None:
             self.records += info["records"]
             rate = self.records / max(time.monotonic() - self.t0, 1e-6)
@@ -215,7 +224,8 @@ def models(
     """List harvested Hub models with their latest downloads, likes and origin."""
     from openrace import hub_listings
 
-    with open_store(store_path(store)) as s:
+    hub_listings.check_filters(sort, hub_listings.MODEL_SORTS, license_class, limit)
+    with open_reader(store_path(store)) as s:
         table = hub_listings.models(
             s, country=country, org=org, author=author, search=search,
             since=since.date() if since else None, license_class=license_class,
@@ -239,7 +249,7 @@ def lineage(
 
     if depth < 1:
         raise UsageError("--depth must be at least 1")
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store)) as s:
         known = s.sql("SELECT 1 FROM artifacts WHERE artifact_id = ? "
                       "UNION ALL SELECT 1 FROM lineage WHERE parent_id = ? LIMIT 1",
                       [f"hf:model:{model}"] * 2).num_rows
@@ -282,7 +292,10 @@ def datasets(
     completeness."""
     from openrace import hub_listings
 
-    with open_store(store_path(store)) as s:
+    hub_listings.check_filters(sort, hub_listings.DATASET_SORTS, license_class, limit)
+    if min_completeness is not None and not 0 <= min_completeness <= 1:
+        raise UsageError("--min-completeness must be between 0 and 1")
+    with open_reader(store_path(store)) as s:
         table = hub_listings.datasets(s, country=country, org=org, license_class=license_class,
                                       task=task, search=search,
                                       min_completeness=min_completeness, sort=sort, limit=limit)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +13,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from openrace.api import open_store
+from openrace.api import open_reader
 from openrace.cli import app
-from openrace.cli.common import Format, StoreOption, emit, out_console, store_path
+from openrace.cli.common import Format, StoreOption, emit, out_console, store_path, write_out
 from openrace.errors import UsageError
 
 metrics_app = typer.Typer(
@@ -68,7 +67,7 @@ def engine_for(
     store_file: Path | None, engine: Engine, master: str, data_dir: Path | None = None
 ) -> Iterator[Any]:
     """The store (DuckDB) or a Spark engine over its tables exported to Parquet."""
-    with open_store(store_path(store_file)) as s:
+    with open_reader(store_path(store_file), missing="registry") as s:
         if engine == Engine.duckdb:
             yield s
             return
@@ -129,7 +128,7 @@ def metrics_show(
     if definition:
         d = m.describe()
         if fmt == Format.json:
-            sys.stdout.write(json.dumps(d, indent=1, ensure_ascii=False) + "\n")
+            write_out(json.dumps(d, indent=1, ensure_ascii=False) + "\n", json_text=True)
             return
         for key in ("name", "title", "description", "unit", "source", "by", "periods", "dims"):
             v = d[key]
@@ -175,9 +174,10 @@ def claims(
     with engine_for(store, engine, spark_master, spark_data) as src:
         results = check_claims(src, claims_)
     if fmt == Format.json:
-        sys.stdout.write(
+        write_out(
             json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False, default=str)
-            + "\n"
+            + "\n",
+            json_text=True,
         )
         return
     if fmt == Format.csv:

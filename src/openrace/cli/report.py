@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader
 from openrace.cli import app
 from openrace.cli.common import StoreOption, err_console, out_console, store_path
 from openrace.errors import UsageError
@@ -29,7 +29,8 @@ def report(
     behind every chart, from the bundled registry and whatever the store holds."""
     from openrace.report import build_report
 
-    with open_store(store_path(store)) as s:
+    _check_out_dir(out)
+    with open_reader(store_path(store), missing="create") as s:
         result = build_report(s, out, png=png, svg=svg)
     out_console.print(f"report written to {result.index}")
     out_console.print(
@@ -43,6 +44,15 @@ def report(
             + " (run `openrace update hf` / `openrace update openalex`)",
             style="dim", markup=False,
         )
+
+
+def _check_out_dir(out: Path) -> None:
+    """Refuse a report directory that is a file, or under a folder that does not exist."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; name a directory for the report")
+    if not out.exists() and not out.parent.is_dir():
+        raise UsageError(f"no folder {out.parent} for the report directory {out.name}; "
+                         "create it first")
 
 
 @app.command("chart")
@@ -63,7 +73,7 @@ def chart(
         fmt = out.suffix.lstrip(".").lower() if out is not None and out.suffix else "svg"
     if fmt not in CHART_FORMATS:
         raise UsageError(f"--format must be one of {', '.join(CHART_FORMATS)}, not {fmt!r}")
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store), missing="registry") as s:
         rep = assemble(s)
         if name is None:
             for c in rep.charts():
@@ -71,7 +81,8 @@ def chart(
             return
         c = rep.chart(name)
         target = out or Path(f"{c.name}.{fmt}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            raise UsageError(f"no folder {target.parent} for {target.name}; create it first")
         if fmt == "csv":
             write_csv(c.data, target)
         else:
@@ -102,9 +113,11 @@ def serve(
             raise UsageError("--no-build needs --out DIR (an existing report directory)")
         tmp = tempfile.TemporaryDirectory(prefix="openrace-report-")
         out = Path(tmp.name)
+    if build and tmp is None:
+        _check_out_dir(out)
     try:
         if build:
-            with open_store(path) as s:
+            with open_reader(path, missing="create") as s:
                 build_report(s, out)
         elif not (out / "index.html").is_file():
             raise UsageError(f"no report in {out}; run `openrace report --out {out}` first")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader, open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
@@ -64,7 +64,7 @@ def update_openalex(
                          f"{selection!r}")
     if retries < 0:
         raise UsageError("--retries must be 0 or more")
-    if requests_per_second < 0:
+    if not requests_per_second >= 0:  # also refuses nan
         raise UsageError("--requests-per-second must be 0 (no pacing) or more")
     parts = [p for p, on in (("aggregates", aggregates), ("sectors", sectors), ("works", works),
                              ("links", links)) if on]
@@ -139,7 +139,9 @@ def papers(
     """List harvested top-cited AI works with citations, rank, countries and organisations."""
     from openrace.paper_listings import papers as list_papers
 
-    with open_store(_store_path(store), read_only=True) as s:
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    with open_reader(_store_path(store)) as s:
         table = list_papers(s, year=year, country=country, org=org, company=company,
                             search=search, sort=sort, limit=limit or None)
     emit(table, fmt, title="Top-cited AI works")

@@ -427,6 +427,7 @@ class HubHarvester:
                     return
                 if parsed.stop:
                     break
+                self.store.let_readers_in()  # between transactions: readers may come in
         except KeyboardInterrupt:
             self.store.finish_run(run_id, "interrupted", "interrupted by the user")
             raise

@@ -125,6 +125,9 @@ def _read(path: Path, problems: list[str]) -> list[dict[str, Any]]:
     except yaml.YAMLError as exc:
         problems.append(f"{path}:1: invalid YAML: {exc}")
         return []
+    except RecursionError:
+        problems.append(f"{path}:1: invalid registry file: nested too deeply")
+        return []
     if data is None:
         return []
     if not isinstance(data, list):

@@ -13,18 +13,26 @@ Routes (GET and HEAD only):
     another process is never blocked for long);
 anything else
     ``404`` with a JSON body naming the routes.
+
+Each connection is served by its own thread with a socket timeout
+(:data:`REQUEST_TIMEOUT`), so a client that sends half a request, or stops reading,
+delays no other client and is dropped when the timeout passes; a client that hangs up
+mid-answer is forgotten without a word on stderr.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import duckdb
 
 from openrace.errors import OpenraceError, StoreBusyError, UsageError
 from openrace.report.exports import rows_of
@@ -40,20 +48,37 @@ ROUTES = ["/", "/data/<chart>.csv", "/figures/<chart>.<png|svg>", "/api/metrics"
 
 StoreFactory = Callable[[], Store]
 
+#: Seconds a connection may stay silent (while sending its request or reading the answer)
+#: before it is dropped.
+REQUEST_TIMEOUT = 10.0
 
-class ReportServer(HTTPServer):
-    """An HTTP server bound to loopback, serving one report directory and one store."""
+
+class ReportServer(ThreadingHTTPServer):
+    """An HTTP server bound to loopback, serving one report directory and one store; one
+    thread per connection, each with a socket timeout of ``request_timeout`` seconds."""
+
+    daemon_threads = True  # an interrupted server does not wait for slow clients
 
     def __init__(self, report_dir: Path, open_store: StoreFactory, port: int = 0,
-                 catalogue: Any = None):
+                 catalogue: Any = None, request_timeout: float = REQUEST_TIMEOUT):
         self.report_dir = Path(report_dir)
         self.open_store = open_store
+        self.request_timeout = request_timeout
         if catalogue is None:
             from openrace.metrics.catalogue import load_catalogue
 
             catalogue = load_catalogue()
         self.catalogue = catalogue
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up or timed out is nobody's error; anything else is one
+        line on stderr, never a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        print(f"error: serving {client_address[0]}:{client_address[1]}: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
 
     @property
     def url(self) -> str:
@@ -66,6 +91,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: ReportServer
     server_version = "openrace"
     sys_version = ""
+
+    def setup(self) -> None:
+        """Give the connection its socket timeout."""
+        self.timeout = self.server.request_timeout
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: no access log on stderr."""
@@ -117,6 +147,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(status, str(exc))
         except OpenraceError as exc:
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
+        except duckdb.Error as exc:
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR,
+                        f"the store could not be read: {str(exc).strip().splitlines()[0]}")
 
     def _refuse(self) -> None:
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only: only GET and HEAD are served")

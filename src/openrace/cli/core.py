@@ -65,7 +65,7 @@ def registry_suggest(
 
     if min_downloads < 0 or min_likes < 0:
         raise UsageError("--min-downloads and --min-likes must be 0 or more")
-    with open_store(store_path(store)) as s:
+    with open_reader(store_path(store)) as s:
         found = suggest(s, since=since.date() if since else None,
                         min_downloads=min_downloads, min_likes=min_likes)
     rows = [c.as_dict() for c in (found[:limit] if limit else found)]

@@ -312,6 +312,7 @@ class OpenAlexHarvester:
         res.read += len(groups)
         res.stored += len(rows)
         res.rejected += len(bad)
+        self.store.let_readers_in()  # between transactions: readers may come in
 
     def _pair(self, run_id: int, res: PartResult, measure: str) -> None:
         a, b = PAIR
@@ -351,6 +352,7 @@ class OpenAlexHarvester:
         res.read += len(groups)
         res.stored += len(rows)
         res.rejected += len(bad)
+        self.store.let_readers_in()  # between transactions: readers may come in
         self._say(f"co-authored {a}-{b}: {sum(counts.values()):,} works")
 
     # -- exact sector counts by the qualifying institution's country ---------------------------
@@ -590,6 +592,7 @@ class OpenAlexHarvester:
         res.read += len(items) + len(junk)
         res.stored += len(artifacts)
         res.rejected += len(bad) + len(junk)
+        self.store.let_readers_in()  # between transactions: readers may come in
         return [w for _, w in works]
 
     # -- model <-> paper links ------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_claims_load_with_said_by_and_value_tests() -> None:
     assert set(c) == set(IDS)
     for claim in c.values():
         assert claim.test == "value" and claim.said_by
-        assert all("http" in s for s in claim.said_by)
+        assert all(s.link and s.link.startswith("https://") for s in claim.said_by)
 
 
 def test_insufficient_without_results(store: Store) -> None:

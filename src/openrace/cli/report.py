@@ -39,9 +39,12 @@ def report(
         style="dim",
     )
     if result.empty_sections:
+        from openrace.report.sections import PLANNED
+
+        commands = sorted({PLANNED[n][1] for n in result.empty_sections if n in PLANNED})
         out_console.print(
             "no data yet for: " + ", ".join(result.empty_sections)
-            + " (run `openrace update hf` / `openrace update openalex`)",
+            + (f" (run {' / '.join(f'`{c}`' for c in commands)})" if commands else ""),
             style="dim", markup=False,
         )
 

@@ -1,11 +1,13 @@
-"""Plumbing shared by the local fake API servers (Hub, OpenAlex): a quiet HTTP/1.1
-handler that answers with bytes or JSON and the given headers."""
+"""Plumbing shared by the local fake API servers (Hub, OpenAlex, GitHub, Epoch, benchmark
+results): a quiet HTTP/1.1 handler that answers with bytes or JSON and the given headers,
+and the loopback server that runs a handler in a background thread."""
 
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
-from typing import Any
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -28,3 +30,33 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(obj).encode(), headers)
+
+
+class LoopbackServer:
+    """Serve ``handler`` on 127.0.0.1 in a background thread (a context manager); ``url`` is
+    its base URL. Subclasses keep their fake's state beside it."""
+
+    #: the server class (a subclass may quiet its error reports)
+    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0):
+        self.httpd = self.server_class(("127.0.0.1", port), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)

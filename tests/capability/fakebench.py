@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import zipfile
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tests.fakeserver import JsonHandler
+from tests.fakeserver import JsonHandler, LoopbackServer
 
 EPOCH_RUN_HEADER = [
     "Model version",
@@ -296,28 +295,9 @@ def make_handler(bench: FakeBench) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeBenchServer:
+class FakeBenchServer(LoopbackServer):
     """Runs a :class:`FakeBench` on 127.0.0.1 in a thread (a context manager)."""
 
     def __init__(self, bench: FakeBench | None = None):
         self.bench = bench or FakeBench()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.bench))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeBenchServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(make_handler(self.bench))

@@ -14,9 +14,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 
-from tests.fakeserver import JsonHandler
+from tests.fakeserver import JsonHandler, LoopbackServer
 
 HEADER = [
     "Model",
@@ -214,14 +213,8 @@ def _handler(state: FakeEpoch) -> type[JsonHandler]:
 def serve(state: FakeEpoch | None = None) -> Iterator[tuple[str, FakeEpoch]]:
     """Run the fake server; yields (endpoint ``http://127.0.0.1:PORT/data``, state)."""
     st = state or FakeEpoch()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(st))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/data", st
-    finally:
-        server.shutdown()
-        server.server_close()
+    with LoopbackServer(_handler(st)) as server:
+        yield f"{server.url}/data", st
 
 
 def files_with(**overrides: str) -> Mapping[str, str]:

@@ -24,11 +24,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.fakeserver import JsonHandler
+from tests.fakeserver import JsonHandler, LoopbackServer
 
 DOCS = "https://docs.github.com/rest"
 TYPES_ORG = ("all", "public", "private", "forks", "sources", "member")
@@ -348,28 +348,9 @@ def make_handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeGitHubServer:
+class FakeGitHubServer(LoopbackServer):
     """Runs a :class:`FakeGitHub` on 127.0.0.1 in a thread (a context manager)."""
 
     def __init__(self, gh: FakeGitHub, port: int = 0):
         self.gh = gh
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(gh))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeGitHubServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(make_handler(gh), port)

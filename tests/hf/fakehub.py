@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from tests.fakeserver import JsonHandler
+from tests.fakeserver import JsonHandler, LoopbackServer
 
 #: What the Hub returns for a listing without ``expand`` / ``full`` (a subset).
 DEFAULT_FIELDS = ("id", "_id", "likes", "downloads", "private", "pipeline_tag",
@@ -365,28 +365,15 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # a client killed mid-request (the SIGKILL test) is expected
 
 
-class FakeHubServer:
-    """Run a :class:`FakeHub` on 127.0.0.1 in a background thread (a context manager)."""
+class FakeHubServer(LoopbackServer):
+    """Run a :class:`FakeHub` on 127.0.0.1 in a background thread (a context manager);
+    ``url`` is the endpoint, for ``HF_ENDPOINT``."""
+
+    server_class = _QuietServer
 
     def __init__(self, hub: FakeHub, port: int = 0):
         self.hub = hub
-        self.httpd = _QuietServer(("127.0.0.1", port), make_handler(hub))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        """The endpoint, for ``HF_ENDPOINT``."""
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeHubServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(make_handler(hub), port)
 
 
 # -- a synthetic Hub of realistic shape ------------------------------------------------------

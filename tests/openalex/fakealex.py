@@ -42,11 +42,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakeserver import JsonHandler
+from tests.fakeserver import JsonHandler, LoopbackServer
 
 COUNTRY_NAMES = {
     "US": "United States",
@@ -662,28 +662,9 @@ def make_handler(alex: FakeAlex) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeAlexServer:
+class FakeAlexServer(LoopbackServer):
     """Runs a :class:`FakeAlex` on 127.0.0.1 in a thread (a context manager)."""
 
     def __init__(self, alex: FakeAlex, port: int = 0):
         self.alex = alex
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(alex))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeAlexServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(make_handler(alex), port)

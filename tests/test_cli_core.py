@@ -172,8 +172,12 @@ def test_export(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) ->
     assert (tmp_path / "out" / f"artifacts.{fmt}").exists()
 
 
-def test_busy_store_is_refused_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                       ) -> None:
+def test_busy_store_is_refused_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import openrace.store
+
+    # a reader waits READ_WAIT seconds for a writer to let it in; the holder here never does
+    monkeypatch.setattr(openrace.store, "READ_WAIT", 2.0)
     path = tmp_path / "busy.duckdb"
     with store_held_by_another_process(path):
         code, _, err = _run(["orgs", "--store", str(path)], capsys)

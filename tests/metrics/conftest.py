@@ -32,5 +32,8 @@ def spark_session():  # type: ignore[no-untyped-def]
     # the test data are tiny: one shuffle partition keeps each query well under a second
     session.conf.set("spark.sql.shuffle.partitions", "1")
     session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    # adaptive execution re-plans each query after its stages: on tiny data that is pure
+    # overhead (about 15 % of a query here)
+    session.conf.set("spark.sql.adaptive.enabled", "false")
     yield session
     session.stop()

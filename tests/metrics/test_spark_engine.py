@@ -29,10 +29,15 @@ def stores(tmp_path_factory: pytest.TempPathFactory, spark_session):  # type: ig
 
 
 def variants(m) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-def]
-    """Every grouping and every period of a metric, and all its options at a non-default
-    choice at once."""
-    out: list[dict[str, str | None]] = [{"by": by, "period": None} for by in m.by]
-    out += [{"by": None, "period": p} for p in m.periods if p != m.period_default]
+    """Every grouping and every period of a metric (paired up, so that each appears at
+    least once in as few queries as possible: a Spark query costs about half a second),
+    and all its options at a non-default choice at once."""
+    bys: list[str | None] = list(m.by) or [None]
+    periods: list[str | None] = [p for p in m.periods if p != m.period_default] or [None]
+    n = max(len(bys), len(periods))
+    out: list[dict[str, str | None]] = [
+        {"by": bys[i % len(bys)], "period": periods[i % len(periods)]} for i in range(n)
+    ]
     other = {
         o.name: next(c for c in o.choices if c != o.default)
         for o in m.options
@@ -70,7 +75,7 @@ def test_whole_catalogue_identical_on_duckdb_and_spark(stores) -> None:  # type:
             s = cat.evaluate(m.name, spark, **kw)
             assert same(d, s), f"{m.name} {kw}:\nduckdb {d.to_pylist()}\nspark {s.to_pylist()}"
             checked += 1
-    assert checked >= 3 * len(cat)
+    assert checked >= 2 * len(cat)
     # the release metrics have rows here, so the comparison is not between empty tables
     assert cat.evaluate("open_releases", spark).num_rows == 8
 

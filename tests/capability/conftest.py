@@ -20,5 +20,5 @@ def server() -> Iterator[FakeBenchServer]:
 @pytest.fixture
 def client() -> Iterator[FileClient]:
     """A file client that never sleeps between retries."""
-    with FileClient("benchmark data", retries=3, sleep=lambda s: None) as c:
+    with FileClient("benchmark data", retries=2, sleep=lambda s: None) as c:
         yield c

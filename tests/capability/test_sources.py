@@ -155,3 +155,13 @@ def test_file_client_refusals_are_one_clear_error(server, client: FileClient) ->
         client.get("http://127.0.0.1:9/data/benchmark_data.zip")
     with pytest.raises(SourceError, match="http"):
         client.get("ftp://example.org/x")
+
+
+def test_file_client_retries_zero_is_one_try(server) -> None:  # type: ignore[no-untyped-def]
+    # --retries N means N retries after the first try in every source (0: one try)
+    server.bench.faults = [503]
+    with FileClient("benchmark data", retries=0, sleep=lambda s: None) as c, pytest.raises(
+        SourceError, match="kept failing"
+    ):
+        c.get(f"{server.url}/data/benchmark_data.zip")
+    assert c.requests == 1

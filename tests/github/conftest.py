@@ -112,7 +112,7 @@ def sleeps() -> list[float]:
 def client(server: FakeGitHubServer, sleeps: list[float]) -> Iterator[GitHubClient]:
     """The real client pointed at the fake, 5 repositories a page, waits recorded."""
     c = GitHubClient(
-        endpoint=server.url, per_page=5, retries=3, backoff=0.5, sleep=sleeps.append, timeout=5
+        endpoint=server.url, per_page=5, retries=2, backoff=0.5, sleep=sleeps.append, timeout=5
     )
     yield c
     c.close()

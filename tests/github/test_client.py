@@ -337,3 +337,12 @@ def test_a_new_page_behind_an_unchanged_full_last_page_is_found(
     assert [p.not_modified for p in again] == [True, link_on_304, False]
     # without a link header on the 304, the full last page is asked for again, in full
     assert [s for s, _, _ in gh.log] == ([304, 304, 200] if link_on_304 else [304, 304, 200, 200])
+
+
+def test_retries_zero_is_one_try(gh: FakeGitHub, server) -> None:  # type: ignore[no-untyped-def]
+    # --retries N means N retries after the first try in every source (0: one try)
+    gh.faults = {1: Fault(502)}
+    c = GitHubClient(endpoint=server.url, per_page=5, retries=0, sleep=lambda s: None)
+    with pytest.raises(SourceError, match="kept failing"):
+        list(c.pages("repos", owner="QwenLM"))
+    assert c.requests == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader, open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
@@ -54,7 +54,8 @@ def update_benchmarks(
         help="The Arena dataset configuration (text, webdev, vision, ...).",
     ),
     retries: int = typer.Option(
-        4, "--retries", help="Tries of a download (5xx, 429, network) before giving up."
+        3, "--retries", help="Retries of a download (5xx, 429, network) before giving up "
+        "(0: one try)."
     ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
@@ -65,8 +66,8 @@ def update_benchmarks(
     from openrace.harvest.capability import harvest
     from openrace.sources.benchmark_results import FileClient
 
-    if retries < 1:
-        raise UsageError("--retries must be at least 1")
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
     if arena_split not in ("full", "latest"):
         raise UsageError(f"--arena-split must be full or latest, not {arena_split!r}")
     env = settings()
@@ -124,6 +125,6 @@ def benchmarks(
     class, release date and benchmarks."""
     from openrace.harvest.capability import evaluated_models
 
-    with open_store(_store_path(store), read_only=True) as s:
+    with open_reader(_store_path(store)) as s:
         table = evaluated_models(s, unmatched=unmatched, source=source)
     emit(table, fmt, title="Evaluated models")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from openrace.api import open_store
+from openrace.api import open_reader, open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
@@ -35,10 +35,10 @@ def update_github(
         100, "--page-size", help="Repositories per page (GitHub's maximum is 100)."
     ),
     retries: int = typer.Option(
-        5,
+        4,
         "--retries",
-        help="Tries of a request through 5xx and "
-        "dropped connections before giving up; the next run "
+        help="Retries of a request through 5xx and "
+        "dropped connections before giving up (0: one try); the next run "
         "resumes.",
     ),
     max_wait: float = typer.Option(
@@ -60,8 +60,8 @@ def update_github(
 
     if not 1 <= page_size <= PER_PAGE_MAX:
         raise UsageError(f"--page-size must be between 1 and {PER_PAGE_MAX}")
-    if retries < 1:
-        raise UsageError("--retries must be at least 1")
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
     if max_wait < 0:
         raise UsageError("--max-wait must not be negative")
     env = settings()
@@ -141,7 +141,7 @@ def repos(
     language, organisation and country."""
     from openrace.repo_listings import repos as list_repos
 
-    with open_store(_store_path(store), read_only=True) as s:
+    with open_reader(_store_path(store)) as s:
         table = list_repos(
             s,
             country=country,

@@ -152,8 +152,8 @@ def update_epoch(
     lists: list[str] = typer.Option(
         None, "--list", help="An Epoch list to read (repeatable): notable, frontier, "
         "large-scale, all (default: notable, frontier and large-scale).", show_default=False),
-    retries: int = typer.Option(4, "--retries", help="Tries of a download through 5xx and "
-                                "dropped connections."),
+    retries: int = typer.Option(3, "--retries", help="Retries of a download through 5xx "
+                                "and dropped connections (0: one try)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -168,8 +168,8 @@ def update_epoch(
     for name in chosen:
         if name not in FILES:
             raise UsageError(f"--list must be one of {', '.join(FILES)}, not {name!r}")
-    if retries < 1:
-        raise UsageError("--retries must be at least 1")
+    if retries < 0:
+        raise UsageError("--retries must be 0 or more")
     say = (lambda text: err_console.print(text, markup=False)) if sys.stderr.isatty() else None
     with EpochClient(endpoint=settings().epoch_endpoint, retries=retries) as client, \
             open_store(_store_path(store)) as s:

@@ -140,7 +140,7 @@ class FileClient:
     """Downloads one file per call from a public data host (or a local server)."""
 
     name: str
-    retries: int = 4
+    retries: int = 3
     backoff: float = 1.0
     max_backoff: float = 60.0
     max_wait: float = 300.0
@@ -189,7 +189,7 @@ class FileClient:
             return min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
 
         retrying = Retrying(
-            stop=lambda s: s.attempt_number >= self.retries,
+            stop=lambda s: s.attempt_number > self.retries,  # retries after the first try
             wait=wait,
             retry=retry_if_exception_type(_Transient),
             sleep=self.sleep,

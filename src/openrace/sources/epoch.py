@@ -185,7 +185,7 @@ class EpochClient:
     """Downloads of Epoch AI's data files (or of any server serving them)."""
 
     endpoint: str = DEFAULT_ENDPOINT
-    retries: int = 4
+    retries: int = 3
     backoff: float = 1.0
     max_backoff: float = 30.0
     max_wait: float = 120.0
@@ -260,7 +260,7 @@ class EpochClient:
             return min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
 
         retrying = Retrying(
-            stop=lambda s: s.attempt_number >= self.retries,
+            stop=lambda s: s.attempt_number > self.retries,  # retries after the first try
             wait=wait,
             retry=retry_if_exception_type(_Transient),
             sleep=self.sleep,
@@ -272,7 +272,7 @@ class EpochClient:
                     return self._once(path)
         except _Transient as exc:
             raise SourceError(
-                f"Epoch AI kept failing after {self.retries} tries: {exc}; "
+                f"Epoch AI kept failing after {self.retries + 1} tries: {exc}; "
                 "nothing was changed in the store, run the update again later"
             ) from None
         return None  # pragma: no cover

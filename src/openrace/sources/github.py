@@ -127,7 +127,8 @@ class _Answer:
 class GitHubClient:
     """Requests to the GitHub REST API (or any server speaking it, such as a local one).
 
-    ``retries`` bounds the tries of one request through 5xx and dropped connections;
+    ``retries`` bounds the retries of one request through 5xx and dropped connections (0:
+    one try), as in the other sources;
     ``max_secondary`` secondary rate limits in a row end the harvest, as does any wait
     longer than ``max_wait`` seconds.
     """
@@ -135,7 +136,7 @@ class GitHubClient:
     endpoint: str = "https://api.github.com"
     token: str | None = field(default=None, repr=False)
     per_page: int = PER_PAGE_MAX
-    retries: int = 5
+    retries: int = 4
     backoff: float = 1.0
     max_backoff: float = 60.0
     max_wait: float = 900.0
@@ -255,7 +256,7 @@ class GitHubClient:
                 ) from None
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 failures += 1
-                if failures >= self.retries:
+                if failures > self.retries:
                     raise SourceError(f"GitHub kept failing: {_reason(exc)}") from None
                 self._wait(min(self.max_backoff, self.backoff * 2 ** (failures - 1)))
                 continue
@@ -278,7 +279,7 @@ class GitHubClient:
                     )
             if status >= 500:
                 failures += 1
-                if failures >= self.retries:
+                if failures > self.retries:
                     raise SourceError(f"GitHub kept failing: HTTP {status} for {_path(url)}")
                 self._wait(min(self.max_backoff, self.backoff * 2 ** (failures - 1)))
                 continue

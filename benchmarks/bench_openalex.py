@@ -5,8 +5,9 @@
 
 1. **Ten-year per-country series** (2015–2025, every institution-type segment, the
    US–China pair, China incl. Hong Kong counted once) through ``group_by`` queries:
-   requests and seconds; baseline in the same run: paging through every AI work of each year (200 per page) and counting countries
-   client-side, the way a script without ``group_by`` would; both must agree.
+   requests and seconds; baseline in the same run: paging through every AI work of each
+   year (200 per page) and counting countries client-side, the way a script without
+   ``group_by`` would; both must agree.
 2. **Top-cited harvest**: the ``--top`` most-cited works of each year with authorships,
    via cursor paging, into a DuckDB store: requests, seconds, works per second.
 3. **Fractional attribution** of ``--fractional-works`` synthetic works (5 million by

@@ -22,59 +22,132 @@ CREATED = dt.datetime(2025, 3, 1)
 
 # (artifact id, organisation, country of the attribution): SenseTime and HKU are the
 # registry's Hong Kong organisations
-HUB = [("hf:model:Qwen/a", "qwen", "CN"), ("hf:model:sensetime/b", "sensetime", "HK"),
-       ("hf:model:meta-llama/c", "meta", "US")]
-REPOS = [("github:repo:QwenLM/a", "qwen", "CN"),
-         ("github:repo:OpenSenseNova/b", "sensetime", "HK"),
-         ("github:repo:facebookresearch/c", "meta", "US")]
+HUB = [
+    ("hf:model:Qwen/a", "qwen", "CN"),
+    ("hf:model:sensetime/b", "sensetime", "HK"),
+    ("hf:model:meta-llama/c", "meta", "US"),
+]
+REPOS = [
+    ("github:repo:QwenLM/a", "qwen", "CN"),
+    ("github:repo:OpenSenseNova/b", "sensetime", "HK"),
+    ("github:repo:facebookresearch/c", "meta", "US"),
+]
 # a top-cited work by Tsinghua and HKU authors (one work, two halves), one by HKU alone,
 # one by Meta
-WORKS = {"openalex:work:W1": [("tsinghua-university", "CN", 0.5), ("hku", "HK", 0.5)],
-         "openalex:work:W2": [("hku", "HK", 1.0)],
-         "openalex:work:W3": [("meta", "US", 1.0)]}
+WORKS = {
+    "openalex:work:W1": [("tsinghua-university", "CN", 0.5), ("hku", "HK", 0.5)],
+    "openalex:work:W2": [("hku", "HK", 1.0)],
+    "openalex:work:W3": [("meta", "US", 1.0)],
+}
 
 
 def _artifacts(rows: list[tuple[str, str, str]], source: str, kind: str) -> list[dict]:
-    return [{"artifact_id": a, "source": source, "kind": kind, "source_id": a.split(":", 2)[2],
-             "title": a.split(":", 2)[2], "created": CREATED, "first_seen": NOW,
-             "last_seen": NOW, "tags": []} for a, _, _ in rows]
+    return [
+        {
+            "artifact_id": a,
+            "source": source,
+            "kind": kind,
+            "source_id": a.split(":", 2)[2],
+            "title": a.split(":", 2)[2],
+            "created": CREATED,
+            "first_seen": NOW,
+            "last_seen": NOW,
+            "tags": [],
+        }
+        for a, _, _ in rows
+    ]
 
 
 @pytest.fixture(scope="module")
 def store() -> Iterator[Store]:
     s = open_store(":memory:")
-    s.upsert("artifacts", _artifacts(HUB, "hf", "model") + _artifacts(REPOS, "github", "repo")
-             + _artifacts([(w, "", "") for w in WORKS], "openalex", "work"), ["artifact_id"])
-    s.insert("attributions", [
-        {"artifact_id": a, "org_id": o, "country": c, "weight": 1.0, "method": "registry",
-         "detail": None} for a, o, c in HUB + REPOS])
-    s.insert("attributions", [
-        {"artifact_id": w, "org_id": o, "country": c, "weight": wt, "method": "affiliation",
-         "detail": f"education I{o}"} for w, parts in WORKS.items() for o, c, wt in parts])
-    s.append("observations", [
-        {"artifact_id": w, "metric": "cited_rank", "value": float(i), "observed_at": NOW,
-         "run_id": 1} for i, w in enumerate(WORKS, 1)])
+    s.upsert(
+        "artifacts",
+        _artifacts(HUB, "hf", "model")
+        + _artifacts(REPOS, "github", "repo")
+        + _artifacts([(w, "", "") for w in WORKS], "openalex", "work"),
+        ["artifact_id"],
+    )
+    s.insert(
+        "attributions",
+        [
+            {
+                "artifact_id": a,
+                "org_id": o,
+                "country": c,
+                "weight": 1.0,
+                "method": "registry",
+                "detail": None,
+            }
+            for a, o, c in HUB + REPOS
+        ],
+    )
+    s.insert(
+        "attributions",
+        [
+            {
+                "artifact_id": w,
+                "org_id": o,
+                "country": c,
+                "weight": wt,
+                "method": "affiliation",
+                "detail": f"education I{o}",
+            }
+            for w, parts in WORKS.items()
+            for o, c, wt in parts
+        ],
+    )
+    s.append(
+        "observations",
+        [
+            {
+                "artifact_id": w,
+                "metric": "cited_rank",
+                "value": float(i),
+                "observed_at": NOW,
+                "run_id": 1,
+            }
+            for i, w in enumerate(WORKS, 1)
+        ],
+    )
 
     def agg(measure: str, country: str, segment: str, value: float, period: str = "2024"):
-        return {"source": "openalex", "measure": measure, "period": period, "country": country,
-                "segment": segment, "value": value, "observed_at": NOW, "run_id": 1}
+        return {
+            "source": "openalex",
+            "measure": measure,
+            "period": period,
+            "country": country,
+            "segment": segment,
+            "value": value,
+            "observed_at": NOW,
+            "run_id": 1,
+        }
 
-    s.append("aggregates", [
-        agg("ai_works", WORLD, "all", 100), agg("ai_works", "US", "all", 30),
-        agg("ai_works", "CN", "all", 40), agg("ai_works", "HK", "all", 6),
-        # 2 works have authors in both: the union is 44, not 46
-        agg("ai_works", "CN", ALL_WITH_HK, 44),
-        agg("ai_works", WORLD, ALL_WITH_HK, 44),
-        # 2023: a store harvested before the union was counted
-        agg("ai_works", WORLD, "all", 90, "2023"), agg("ai_works", "US", "all", 30, "2023"),
-        agg("ai_works", "CN", "all", 35, "2023"), agg("ai_works", "HK", "all", 5, "2023"),
-        agg("ai_works", WORLD, "company", 20), agg("ai_works", "CN", "company", 8),
-        agg("ai_works", "HK", "company", 1), agg("ai_works", "US", "company", 10),
-        agg("ai_works_coauthored", "US", "with-CN", 4),
-        agg("ai_works_coauthored", "CN", "with-US", 4),
-        agg("ai_works_coauthored", "US", PAIR_WITH_HK, 5),
-        agg("ai_works_coauthored", "CN", PAIR_WITH_HK, 5),
-    ])
+    s.append(
+        "aggregates",
+        [
+            agg("ai_works", WORLD, "all", 100),
+            agg("ai_works", "US", "all", 30),
+            agg("ai_works", "CN", "all", 40),
+            agg("ai_works", "HK", "all", 6),
+            # 2 works have authors in both: the union is 44, not 46
+            agg("ai_works", "CN", ALL_WITH_HK, 44),
+            agg("ai_works", WORLD, ALL_WITH_HK, 44),
+            # 2023: a store harvested before the union was counted
+            agg("ai_works", WORLD, "all", 90, "2023"),
+            agg("ai_works", "US", "all", 30, "2023"),
+            agg("ai_works", "CN", "all", 35, "2023"),
+            agg("ai_works", "HK", "all", 5, "2023"),
+            agg("ai_works", WORLD, "company", 20),
+            agg("ai_works", "CN", "company", 8),
+            agg("ai_works", "HK", "company", 1),
+            agg("ai_works", "US", "company", 10),
+            agg("ai_works_coauthored", "US", "with-CN", 4),
+            agg("ai_works_coauthored", "CN", "with-US", 4),
+            agg("ai_works_coauthored", "US", PAIR_WITH_HK, 5),
+            agg("ai_works_coauthored", "CN", PAIR_WITH_HK, 5),
+        ],
+    )
     yield s
     s.close()
 
@@ -96,7 +169,10 @@ def test_top_cited_papers_count_a_joint_work_once_for_the_group(store: Store) ->
     whole = _values("top_cited_papers", store, period="none")
     assert whole == {"CN": 2, "US": 1}  # W1 (Tsinghua + HKU) once, W2 (HKU)
     assert _values("top_cited_papers", store, period="none", china="mainland") == {
-        "CN": 1, "HK": 2, "US": 1}
+        "CN": 1,
+        "HK": 2,
+        "US": 1,
+    }
     frac = _values("top_cited_papers", store, period="none", counting="fractional")
     assert frac["CN"] == pytest.approx(2.0)
 
@@ -134,16 +210,36 @@ def test_coauthorship_with_hong_kong(store: Store) -> None:
 
 
 def test_every_us_china_metric_has_the_china_option() -> None:
-    for name in ("hub_downloads", "hub_download_share", "hub_likes", "hub_models",
-                 "hub_derivatives", "hub_derivative_share", "hub_datasets", "code_repos",
-                 "code_stars", "code_star_share", "code_linked_releases", "ai_papers",
-                 "ai_papers_share", "academia_industry_share", "coauthored_share",
-                 "coauthored_papers", "top_cited_papers", "top_cited_share", "capability_lag",
-                 "capability_lag_pooled", "capability_gap", "open_releases", "releases"):
+    for name in (
+        "hub_downloads",
+        "hub_download_share",
+        "hub_likes",
+        "hub_models",
+        "hub_derivatives",
+        "hub_derivative_share",
+        "hub_datasets",
+        "code_repos",
+        "code_stars",
+        "code_star_share",
+        "code_linked_releases",
+        "ai_papers",
+        "ai_papers_share",
+        "academia_industry_share",
+        "coauthored_share",
+        "coauthored_papers",
+        "top_cited_papers",
+        "top_cited_share",
+        "capability_lag",
+        "capability_lag_pooled",
+        "capability_gap",
+        "open_releases",
+        "releases",
+    ):
         d = CAT.get(name).describe()
         assert "china" in {o["name"] for o in d["options"]}, name
-        assert any("China incl. Hong Kong" in c or "China including Hong Kong" in c
-                   for c in d["caveats"]), name
+        assert any(
+            "China incl. Hong Kong" in c or "China including Hong Kong" in c for c in d["caveats"]
+        ), name
 
 
 def test_every_us_china_claim_has_a_mainland_alternative() -> None:

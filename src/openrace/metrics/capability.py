@@ -196,8 +196,11 @@ def results(t: Tables, q: Query) -> Any:
         )
         k = r.join(at, "artifact_id").left_join(orgs, at.att_org == orgs.org_key)
         # China incl. Hong Kong unless china=mainland (then Hong Kong's models are left out)
-        group_of = (china_incl_hk if q.options.get("china", CHINA_GROUP.default) != "mainland"
-                    else (lambda c: c))
+        group_of = (
+            china_incl_hk
+            if q.options.get("china", CHINA_GROUP.default) != "mainland"
+            else (lambda c: c)
+        )
         if q.by == "org":
             grp = k.att_org
         elif q.opt("country_rule") == "owner":

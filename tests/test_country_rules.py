@@ -187,3 +187,63 @@ def test_hub_repository_overrides_in_the_store_agree_with_releases():
     )
     assert rel[0]["org_id"] == got["THUDM/glm-4-9b"]
     s.close()
+
+
+def _joint_registry(tmp_path: Path, orgs_line: str, extra_org: str = "") -> Path:
+    d = tmp_path / "reg"
+    (d / "organizations").mkdir(parents=True)
+    (d / "releases").mkdir()
+    (d / "organizations" / "x.yaml").write_text(
+        "- id: lab-lead\n  name: Lead Lab\n  country: GB\n  sector: academia\n"
+        "  source: https://example.org/\n"
+        "- id: host-co\n  name: Host Co\n  country: US\n  sector: industry\n"
+        "  hf_namespaces: [hostco]\n  source: https://example.org/\n" + extra_org
+    )
+    (d / "releases" / "x.yaml").write_text(
+        f"- id: joint-model\n  name: Joint Model\n  orgs: {orgs_line}\n  date: 2025-01-10\n"
+        "  modality: vision\n  access: open-weights\n  license: mit\n  weights: true\n"
+        "  hf_repo: hostco/joint-model\n  source: https://example.org/\n"
+    )
+    return d
+
+
+def _hub_org(reg) -> str:  # type: ignore[no-untyped-def]
+    from openrace.registry.sync import release_repo_overrides
+
+    over = release_repo_overrides(reg)
+    orgs = [
+        {**o.model_dump(), "hf_repos": [*o.hf_repos, *over.get(o.id, [])]}
+        for o in reg.organizations
+    ]
+    a = hub_attribution(
+        "hf:model:hostco/joint-model", "hostco/joint-model", namespace_index(orgs), repo_index(orgs)
+    )
+    return a["org_id"]
+
+
+def test_a_joint_releases_hub_repository_is_its_lead_organisations(tmp_path: Path):
+    # hosted under the co-developer's namespace, the repository goes whole to the lead
+    # (the first of orgs), whatever the namespace; listing the host first credits the host
+    reg, problems = check_registry(_joint_registry(tmp_path / "a", "[lab-lead, host-co]"))
+    assert not problems and _hub_org(reg) == "lab-lead"
+    reg, problems = check_registry(_joint_registry(tmp_path / "b", "[host-co, lab-lead]"))
+    assert not problems and _hub_org(reg) == "host-co"
+
+
+def test_a_pattern_may_not_credit_a_releases_repository_to_another_than_its_lead(tmp_path: Path):
+    other = (
+        "- id: third\n  name: Third\n  country: FR\n  sector: industry\n"
+        '  hf_repos: ["hostco/joint-*"]\n  source: https://example.org/\n'
+    )
+    _, problems = check_registry(_joint_registry(tmp_path, "[lab-lead, host-co]", other))
+    text = "\n".join(problems)
+    assert "hostco/joint-model" in text and "'third'" in text and "'lab-lead'" in text
+
+
+def test_medgemma_is_google_researchs_gemma_deepminds():
+    # the more specific pattern wins, as the release (orgs: [google]) says
+    reg = load_registry()
+    orgs = [{**o.model_dump(), "hf_repos": o.hf_repos} for o in reg.organizations]
+    ns, repos = namespace_index(orgs), repo_index(orgs)
+    assert hub_attribution("x", "google/medgemma-4b-it", ns, repos)["org_id"] == "google"
+    assert hub_attribution("x", "google/gemma-3-27b-it", ns, repos)["org_id"] == ("google-deepmind")

@@ -103,6 +103,8 @@ NAMED: dict[str, tuple[str, str]] = {
     "stabilityai-non-commercial": ("non-commercial", "Stability AI non-commercial licence"),
     "exaone": ("non-commercial", "EXAONE AI Model License (non-commercial)"),
     "cohere-non-commercial": ("non-commercial", "Cohere non-commercial terms (CC BY-NC)"),
+    "minimax-non-commercial": (
+        "non-commercial", "MiniMax licence forbidding commercial use without written consent"),
     "qwen-research": ("non-commercial", "Qwen Research License (non-commercial)"),
     "c-uda": ("non-commercial", "Computational Use of Data Agreement"),
     # research only

@@ -163,3 +163,11 @@ def test_bootstrap_interval_is_seeded_and_brackets_the_median(crafted: Store) ->
 def test_no_results_no_data(store: Store) -> None:
     assert not CAT.has_data("capability_lag", store)
     assert CAT.evaluate("capability_lag", store, by="access").num_rows == 0
+
+
+def test_mainland_china_alone_leaves_hong_kong_out(crafted: Store) -> None:
+    t = CAT.evaluate("capability_lag", crafted, by="country", china="mainland")
+    assert {r["group"] for r in t.to_pylist()} == {"US", "CN"}
+    b = rows(t, group="CN", benchmark="bench_b")
+    # the Hong Kong lab's 0.80 is no longer China's
+    assert b[("caught",)] < 2

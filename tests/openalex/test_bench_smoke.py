@@ -15,7 +15,8 @@ def test_benchmark_code_at_tiny_scale(tmp_path: Path) -> None:
                     "--workdir", str(tmp_path / "w"), "--output", str(out)])
     assert json.loads(out.read_text()) == figures
     series = figures["per_country_series"]
-    assert series["agrees_with_baseline"] and series["requests"] == 2 * 4 + 1
+    assert series["agrees_with_baseline"] and series["requests"] == 2 * 4 + 1 + 2
+    assert series["china_with_hk_agrees_with_baseline"]
     assert series["baseline_paging_requests"] == 6  # three pages of ~270 AI works a year
     top = figures["top_cited_harvest"]
     assert top["works_stored"] == 500 and top["requests"] == top["expected_requests"] == 6

@@ -31,7 +31,7 @@ def test_update_then_papers(server: FakeAlexServer, alex: FakeAlex, tmp_path: Pa
     code, out, err = _run([*UPDATE, "--store", str(db), "--format", "json"], capsys)
     assert code == 0, err
     parts = {r["part"]: r for r in json.loads(out)}
-    assert parts["aggregates"]["requests"] == 13 and parts["works"]["stored"] == 15
+    assert parts["aggregates"]["requests"] == 15 and parts["works"]["stored"] == 15
     assert parts["links"]["stored"] == 0
     code, out, err = _run(["papers", "--store", str(db), "--format", "json", "--year", "2023",
                            "--company", "--country", "CN"], capsys)
@@ -126,14 +126,15 @@ def test_dry_run_prints_the_plan_and_spends_nothing(
     p = json.loads(out)[0]
     parts = {r["part"]: r["calls"] for r in p["parts"]}
     # works: 3 years x 1 page of up to 100; aggregates: a year 1 group_by of up to 3 pages
-    # and 3 world counts, + the pair; sectors: 30 countries x (3 sectors x 3 calls + 1), + 1
-    assert parts["works"] == 3 and parts["aggregates"] == 3 * (3 + 3) + 1
+    # and 3 world counts, + the pair, + 2 for China incl. Hong Kong; sectors: 30 countries x
+    # (3 sectors x 3 calls + 1), + 1
+    assert parts["works"] == 3 and parts["aggregates"] == 3 * (3 + 3) + 1 + 2
     assert parts["sectors"] == 1 + 30 * (3 * 3 + 1) and parts["links"] == 0
     assert p["usd"] == pytest.approx(p["calls"] * 0.0001)
     assert p["allowance_usd"] == 1.0 and not p["refused"]
     assert alex.requests == 0
     code, out, _ = _run([*UPDATE, "--store", str(db), "--dry-run"], capsys)
-    assert code == 0 and out.startswith("plan: at most 323 list calls, $0.0323 of a free "
+    assert code == 0 and out.startswith("plan: at most 325 list calls, $0.0325 of a free "
                                         "key's $1.00 a day (3.2%)")
     assert alex.requests == 0
 
@@ -160,8 +161,9 @@ def test_dry_run_after_a_stop_counts_what_is_left(
     assert alex.requests == 6  # five answered, the sixth refused and not retried
     code, out, _ = _run([*UPDATE, "--store", str(db), *only, "--dry-run", "--format", "json"],
                         capsys)
-    # left: 2023's three world counts, 2024's group_by (up to 3 pages) and counts, the pair
-    assert json.loads(out)[0]["calls"] == 3 + (3 + 3) + 1
+    # left: 2023's three world counts, 2024's group_by (up to 3 pages) and counts, the pair,
+    # China incl. Hong Kong (2)
+    assert json.loads(out)[0]["calls"] == 3 + (3 + 3) + 1 + 2
 
 
 def test_retries_0_is_accepted_and_means_one_attempt(

@@ -11,7 +11,7 @@ from openrace.errors import RateLimitExhaustedError, SourceUnreachableError
 from openrace.harvest.openalex import OpenAlexHarvester
 from openrace.sources.openalex import OpenAlexClient
 from openrace.store import Store
-from tests.openalex.fakealex import FakeAlex, Fault
+from tests.openalex.fakealex import FakeAlex, Fault, make_author, make_institution, make_work
 
 
 def harvester(store: Store, client: OpenAlexClient, **kw) -> OpenAlexHarvester:  # type: ignore[no-untyped-def]
@@ -26,8 +26,9 @@ def agg(store: Store, measure: str = "ai_works", segment: str = "all") -> dict:
 
 def test_aggregates_per_country_year_and_segment(ostore: Store, client: OpenAlexClient) -> None:
     res = harvester(ostore, client).aggregates()
-    # 3 years x (a group_by + 3 world counts by sector) + the pair query
-    assert res.requests == 13
+    # 3 years x (a group_by + 3 world counts by sector) + the pair query + China incl.
+    # Hong Kong (its works, those co-authored with the US)
+    assert res.requests == 15
     a = agg(ostore)
     assert a[("2023", "US")] == 4 and a[("2023", "CN")] == 8 and a[("2023", "GB")] == 2
     assert a[("2023", "all")] == 12
@@ -37,7 +38,29 @@ def test_aggregates_per_country_year_and_segment(ostore: Store, client: OpenAlex
     pair = agg(ostore, "ai_works_coauthored", "with-CN")
     assert pair == {("2022", "US"): 2, ("2023", "US"): 2, ("2024", "US"): 2}
     run = ostore.dicts("SELECT * FROM harvest_runs")[0]
-    assert run["status"] == "ok" and run["n_requests"] == 13
+    assert run["status"] == "ok" and run["n_requests"] == 15
+
+
+def test_china_incl_hong_kong_is_the_union_counted_once(
+        ostore: Store, client: OpenAlexClient, alex: FakeAlex) -> None:
+    hku = make_institution("I889458895", "HK")
+    tsinghua = make_institution("I99065089", "CN")
+    mit = make_institution("I63966007", "US")
+    alex.add([
+        # Hong Kong alone, Hong Kong with mainland China, Hong Kong with the US
+        make_work(9001, 2023, 1, [make_author("a", [hku])]),
+        make_work(9002, 2023, 1, [make_author("b", [hku]), make_author("c", [tsinghua])]),
+        make_work(9003, 2023, 1, [make_author("d", [hku]), make_author("e", [mit])]),
+    ])
+    harvester(ostore, client).aggregates()
+    a = agg(ostore)
+    assert a[("2023", "HK")] == 3 and a[("2023", "CN")] == 8 + 1
+    union = agg(ostore, segment="all-with-HK")
+    # 9 mainland works + the 2 with Hong Kong but no mainland author: 11, not 9 + 3
+    assert union[("2023", "CN")] == 11
+    pair = agg(ostore, "ai_works_coauthored", "pair-with-HK")
+    mainland = agg(ostore, "ai_works_coauthored", "with-CN")
+    assert pair[("2023", "US")] == pair[("2023", "CN")] == mainland[("2023", "US")] + 1
 
 
 def test_broad_selection_is_its_own_measure(ostore: Store, client: OpenAlexClient) -> None:
@@ -121,7 +144,7 @@ def test_interrupted_aggregates_resume(ostore: Store, client: OpenAlexClient,
     before = alex.requests
     res = harvester(ostore, client).aggregates()
     assert res.resumed and res.skipped == 5
-    assert alex.requests - before == 8
+    assert alex.requests - before == 10  # 8 + the 2 of China incl. Hong Kong
     rows = ostore.dicts("SELECT measure, period, country, segment, count(*) n FROM aggregates "
                         "GROUP BY ALL HAVING n > 1")
     assert rows == []
@@ -224,7 +247,8 @@ def test_sectors_count_by_the_qualifying_institutions_country(
             {y: n for y in (2022, 2023, 2024)}, (segment, country)
     # no other (sector, country) has a work
     rows = ostore.dicts("SELECT segment, country, sum(value) n FROM aggregates WHERE "
-                        "measure = 'ai_works' AND segment <> 'all' AND country <> 'all' "
+                        "measure = 'ai_works' AND segment NOT IN ('all', 'all-with-HK') "
+                        "AND country <> 'all' "
                         "GROUP BY ALL HAVING n > 0")
     assert {(r["segment"], r["country"]) for r in rows} == set(HAND_COUNTED)
     # the co-occurring filters over-count China's companies: the upper bound is kept

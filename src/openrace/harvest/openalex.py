@@ -71,6 +71,14 @@ FIRST_YEAR = 2015
 DEFAULT_TOP = 2000
 #: the country pair whose co-authored works are counted
 PAIR = ("US", "CN")
+#: the codes of the group "China incl. Hong Kong" (openrace.metrics.base.CHINA_WITH_HK)
+CHINA_WITH_HK = ("CN", "HK")
+#: segment of the works with an author in mainland China or Hong Kong (country ``CN``,
+#: measure ``ai_works``): the union, counted once, not the sum of the two countries' counts
+ALL_WITH_HK = "all-with-HK"
+#: segment of the US-China co-authored works with China incl. Hong Kong (measure
+#: ``..._coauthored``, rows for ``US`` and ``CN``, the same number)
+PAIR_WITH_HK = "pair-with-HK"
 WORLD = "all"
 #: the sectors counted exactly per country (the others of SEGMENTS are world-only)
 EXACT = ("company", "education", "government")
@@ -193,12 +201,14 @@ class OpenAlexHarvester:
             todo = [(y, seg) for y in self.years for seg in SEGMENTS
                     if (str(y), seg) not in done]
             pair = 0 if (str(self.last_year), "pair") in done else 1
+            with_hk = 0 if (str(self.last_year), ALL_WITH_HK) in done else 2
             grouped = sum(1 for _, seg in todo if SEGMENTS[seg] is None)
             counted = len(todo) - grouped
-            return {"part": part, "calls": grouped * COUNTRY_PAGES + counted + pair,
+            return {"part": part, "calls": grouped * COUNTRY_PAGES + counted + pair + with_hk,
                     "what": f"{grouped} group_by queries (one a year) of up to "
                     f"{COUNTRY_PAGES} pages of 100 countries, {counted} world counts by "
-                    f"sector, {pair} for the US-China pair"}
+                    f"sector, {pair} for the US-China pair, {with_hk} for China incl. "
+                    "Hong Kong (its works and those co-authored with the US)"}
         if part == "sectors":
             prev = self._pending(f"sectors:{self.selection}", self._sector_params())
             done = ({cc for _, cc in self._sectors_done(prev["run_id"])} if prev is not None
@@ -279,6 +289,10 @@ class OpenAlexHarvester:
                 self._pair(run_id, res, pair_measure)
             else:
                 res.skipped += 1
+            if (measure, str(self.last_year), ALL_WITH_HK) not in done:
+                self._china_with_hk(run_id, res, measure, pair_measure)
+            else:
+                res.skipped += 1
 
         self._guard(run_id, work)
         return res
@@ -354,6 +368,65 @@ class OpenAlexHarvester:
         res.rejected += len(bad)
         self.store.let_readers_in()  # between transactions: readers may come in
         self._say(f"co-authored {a}-{b}: {sum(counts.values()):,} works")
+
+    def _year_counts(self, f: str) -> tuple[dict[str, int], list[Any], int]:
+        """Works per publication year matching filter ``f`` (one ``group_by`` request): the
+        counts, the malformed groups and the number of groups read."""
+        groups, _ = self.client.group_by(
+            f"{f},publication_year:{self.first_year}-{self.last_year}", "publication_year")
+        counts: dict[str, int] = {}
+        bad = []
+        for g in groups:
+            key, n = str(g.get("key")), g.get("count")
+            if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                counts[key] = n
+            else:
+                bad.append(g)
+        return counts, bad, len(groups)
+
+    def _china_with_hk(self, run_id: int, res: PartResult, measure: str,
+                       pair_measure: str) -> None:
+        """The group "China incl. Hong Kong" counted as OpenAlex counts a country: the works
+        with an author in mainland China *or* Hong Kong, each once (summing the two
+        countries' counts would count their co-authored works twice), and the same for the
+        works co-authored with the United States. Two ``group_by=publication_year``
+        requests, then one transaction."""
+        china = "|".join(CHINA_WITH_HK)
+        before = self.client.requests
+        union, bad_u, read_u = self._year_counts(f"{self.filter},authorships.countries:{china}")
+        pair, bad_p, read_p = self._year_counts(
+            f"{self.filter},authorships.countries:{PAIR[0]},authorships.countries:{china}")
+        requests = self.client.requests - before
+        now = utcnow()
+        rows = []
+        for year in self.years:
+            y = str(year)
+            rows.append({"source": SOURCE, "measure": measure, "period": y,
+                         "country": CHINA_WITH_HK[0], "segment": ALL_WITH_HK,
+                         "value": float(union.get(y, 0)), "observed_at": now, "run_id": run_id})
+            rows += [{"source": SOURCE, "measure": pair_measure, "period": y, "country": cc,
+                      "segment": PAIR_WITH_HK, "value": float(pair.get(y, 0)),
+                      "observed_at": now, "run_id": run_id} for cc in PAIR]
+        # the marker a resumed run looks for (``done`` in :meth:`aggregates`)
+        rows.append({"source": SOURCE, "measure": measure, "period": str(self.last_year),
+                     "country": WORLD, "segment": ALL_WITH_HK,
+                     "value": float(sum(union.values())), "observed_at": now, "run_id": run_id})
+        with self.store.transaction():
+            self.store.append("aggregates", rows)
+            for m, bad in ((measure, bad_u), (pair_measure, bad_p)):
+                for g in bad:
+                    self.store.quarantine(run_id, SOURCE, f"{m}:{ALL_WITH_HK}",
+                                          "malformed group_by group", g)
+            self.store.checkpoint(run_id, cursor=ALL_WITH_HK, requests=requests,
+                                  read=read_u + read_p, stored=len(rows),
+                                  rejected=len(bad_u) + len(bad_p))
+        res.requests += requests
+        res.read += read_u + read_p
+        res.stored += len(rows)
+        res.rejected += len(bad_u) + len(bad_p)
+        self.store.let_readers_in()  # between transactions: readers may come in
+        self._say(f"China incl. Hong Kong: {sum(union.values()):,} works, "
+                  f"{sum(pair.values()):,} co-authored with the US")
 
     # -- exact sector counts by the qualifying institution's country ---------------------------
 

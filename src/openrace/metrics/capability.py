@@ -66,7 +66,16 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from openrace.metrics.base import COUNTRY_RULE, Option, Query, Tables, metric, period_of, tidy
+from openrace.metrics.base import (
+    CHINA_GROUP,
+    COUNTRY_RULE,
+    Option,
+    Query,
+    Tables,
+    metric,
+    period_of,
+    tidy,
+)
 
 KIND = "evaluated_model"
 SATURATION = 0.9
@@ -119,7 +128,7 @@ UNIT = Option(
 
 _BY = ("access", "country", "org")
 _PERIODS = ("month", "year")
-_COMMON = (DATE, BENCHMARKS, SATURATED, COUNTRY_RULE)
+_COMMON = (DATE, BENCHMARKS, SATURATED, COUNTRY_RULE, CHINA_GROUP)
 _UPDATE = "openrace update benchmarks"
 CAVEATS = (
     "Benchmarks saturate: near the top of a 0–1 accuracy scale differences are small and "
@@ -131,8 +140,8 @@ CAVEATS = (
     "Only evaluated models count: a benchmark covers the models its maintainers chose to "
     "run, and Arena ratings are relative (they drift as models are added; openrace uses "
     "each model's rating on the latest leaderboard).",
-    "Country compares the United States with China including Hong Kong; models of other "
-    "countries are left out of that grouping.",
+    "Country compares the United States with China including Hong Kong (china=mainland: "
+    "mainland China alone); models of other countries are left out of that grouping.",
 )
 
 
@@ -186,13 +195,19 @@ def results(t: Tables, q: Query) -> Any:
             org_key=ibis._.id, owner_country=ibis._.owner_country, org_country=ibis._.country
         )
         k = r.join(at, "artifact_id").left_join(orgs, at.att_org == orgs.org_key)
+        # China incl. Hong Kong unless china=mainland (then Hong Kong's models are left out)
+        group_of = (
+            china_incl_hk
+            if q.options.get("china", CHINA_GROUP.default) != "mainland"
+            else (lambda c: c)
+        )
         if q.by == "org":
             grp = k.att_org
         elif q.opt("country_rule") == "owner":
-            grp = china_incl_hk(k.owner_country.coalesce(k.att_country))
+            grp = group_of(k.owner_country.coalesce(k.att_country))
             grp = ibis.ifelse(grp.isin([US, CN]), grp, ibis.null().cast("string"))
         else:
-            grp = china_incl_hk(k.att_country.coalesce(k.org_country))
+            grp = group_of(k.att_country.coalesce(k.org_country))
             grp = ibis.ifelse(grp.isin([US, CN]), grp, ibis.null().cast("string"))
         out = k.select("artifact_id", "benchmark", "date", "score", group=grp)
     out = out.select("artifact_id", "benchmark", "date", "score", group=ibis._.group.cast("string"))

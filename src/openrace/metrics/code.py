@@ -20,12 +20,14 @@ import ibis
 
 from openrace.metrics.base import (
     ALL,
+    CHINA_GROUP,
     COUNTING,
     COUNTRY_RULE,
     ORG_LEVEL,
     Option,
     Query,
     Tables,
+    china_group,
     metric,
     period_of,
     tidy,
@@ -67,6 +69,8 @@ _CAVEATS = (
     "transferred repository may be later than the code itself.",
     "Stars and forks are GitHub's current counts at each openrace harvest; stars accrue over "
     "time, so older repositories have had longer to collect them.",
+    "By default China is 'China incl. Hong Kong' (CN + HK, shown as CN); option "
+    "china=mainland keeps Hong Kong apart.",
 )
 
 
@@ -109,7 +113,7 @@ def repo_units(t: Tables, q: Query, values: Any = None) -> Any:
             if q.options.get("country_rule", "owner") == "owner"
             else j.country
         )
-        group = group.coalesce(UNATTRIBUTED_COUNTRY)
+        group = china_group(group, q).coalesce(UNATTRIBUTED_COUNTRY)
     elif q.by == "org":
         org = j.root_org.coalesce(j.org_id) if q.options.get("org_level") == "root" else j.org_id
         group = org.coalesce(UNATTRIBUTED)
@@ -157,7 +161,7 @@ def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
     return u.group_by(keys).aggregate(value=value.cast("float64"))
 
 
-_REPO_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL, FORKS, ARCHIVED)
+_REPO_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL, FORKS, ARCHIVED, CHINA_GROUP)
 
 
 @metric(
@@ -215,7 +219,7 @@ def code_stars(t: Tables, q: Query) -> Any:
     source="github",
     by=_BY,
     periods=_SNAPSHOT,
-    options=(COUNTRY_RULE, ORG_LEVEL, FORKS, ARCHIVED, MEASURE),
+    options=(COUNTRY_RULE, ORG_LEVEL, FORKS, ARCHIVED, MEASURE, CHINA_GROUP),
     presence=_has_observations,
     additive=False,
     update_command=_UPDATE,
@@ -293,13 +297,15 @@ def _has_linked(t: Tables) -> Any:
     source="github",
     by=_BY,
     periods=("year", "quarter", "none"),
-    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
+    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, CHINA_GROUP),
     presence=_has_linked,
     update_command=_UPDATE,
     caveats=(
         "Only releases whose registry source link is the repository itself "
         "(https://github.com/owner/name); most releases link a paper, a model card or "
         "a blog post instead, so this counts a small, biased subset.",
+        "By default China is 'China incl. Hong Kong' (CN + HK, shown as CN); option "
+        "china=mainland keeps Hong Kong apart.",
     ),
 )
 def code_linked_releases(t: Tables, q: Query) -> Any:

@@ -25,12 +25,14 @@ import ibis
 
 from openrace.metrics.base import (
     ALL,
+    CHINA_GROUP,
     COUNTING,
     COUNTRY_RULE,
     ORG_LEVEL,
     Option,
     Query,
     Tables,
+    china_group,
     metric,
     period_of,
     tidy,
@@ -63,6 +65,8 @@ _CAVEATS = (
     "derivative's downloads count for its root model's origin under attribution=origin.",
     "Country XX / organisation 'unattributed' holds models of namespaces the registry does "
     "not know (individuals, small companies).",
+    "By default China is 'China incl. Hong Kong' (CN + HK, shown as CN); option "
+    "china=mainland keeps Hong Kong apart.",
 )
 #: Caveat of every count by period of creation (docs/contracts/hub.md, "createdAt").
 _CREATED_CAVEAT = (
@@ -139,7 +143,7 @@ def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = No
             group = j.owner_country.coalesce(j.country)
         else:
             group = j.country
-        group = group.coalesce(UNATTRIBUTED_COUNTRY)
+        group = china_group(group, q).coalesce(UNATTRIBUTED_COUNTRY)
     elif q.by == "org":
         org = j.root_org.coalesce(j.org_id) if q.options.get("org_level") == "root" else j.org_id
         group = org.coalesce(UNATTRIBUTED)
@@ -194,7 +198,8 @@ def _share(t: Tables, q: Query, metric_name: str) -> Any:
                                              ).cast("float64"))
 
 
-_ADOPTION_OPTIONS = (ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, DOWNLOADS)
+_ADOPTION_OPTIONS = (ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, DOWNLOADS,
+                     CHINA_GROUP)
 
 
 def _downloads_metric(q: Query) -> str:
@@ -229,7 +234,7 @@ def hub_downloads(t: Tables, q: Query) -> Any:
     source="hf",
     by=_BY,
     periods=_SNAPSHOT_PERIODS,
-    options=(ATTRIBUTION, COUNTRY_RULE, ORG_LEVEL, QUANTIZED, DOWNLOADS),
+    options=(ATTRIBUTION, COUNTRY_RULE, ORG_LEVEL, QUANTIZED, DOWNLOADS, CHINA_GROUP),
     presence=_has_observations,
     additive=False,
     update_command=_UPDATE,
@@ -249,7 +254,7 @@ def hub_download_share(t: Tables, q: Query) -> Any:
     source="hf",
     by=_BY,
     periods=_SNAPSHOT_PERIODS,
-    options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED),
+    options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_observations,
     update_command=_UPDATE,
     caveats=_CAVEATS,
@@ -267,7 +272,7 @@ def hub_likes(t: Tables, q: Query) -> Any:
     source="hf",
     by=_BY,
     periods=_CREATED_PERIODS,
-    options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED),
+    options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_models,
     update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,
@@ -313,7 +318,7 @@ def _relations(t: Tables) -> Any:
     source="hf",
     by=_BY,
     periods=_CREATED_PERIODS,
-    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED),
+    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     dims=("relation",),
     presence=_has_derivatives,
     update_command=_UPDATE,
@@ -334,7 +339,7 @@ def hub_derivatives(t: Tables, q: Query) -> Any:
     source="hf",
     by=_BY,
     periods=_CREATED_PERIODS,
-    options=(COUNTRY_RULE, ORG_LEVEL, QUANTIZED),
+    options=(COUNTRY_RULE, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_derivatives,
     additive=False,
     update_command=_UPDATE,
@@ -361,7 +366,7 @@ def hub_derivative_share(t: Tables, q: Query) -> Any:
     source="hf",
     by=_BY,
     periods=_CREATED_PERIODS,
-    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
+    options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, CHINA_GROUP),
     presence=_has_datasets,
     update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,

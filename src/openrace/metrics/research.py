@@ -22,8 +22,29 @@ from typing import Any
 
 import ibis
 
-from openrace.harvest.openalex import COAUTHORED, PAIR, WORLD, measure_name, rank_metric
-from openrace.metrics.base import ALL, COUNTING, Option, Query, Tables, metric, period_of, tidy
+from openrace.harvest.openalex import (
+    ALL_WITH_HK,
+    COAUTHORED,
+    PAIR,
+    PAIR_WITH_HK,
+    WORLD,
+    measure_name,
+    rank_metric,
+)
+from openrace.metrics.base import (
+    ALL,
+    CHINA,
+    CHINA_GROUP,
+    CHINA_WITH_HK,
+    COUNTING,
+    Option,
+    Query,
+    Tables,
+    china_group,
+    metric,
+    period_of,
+    tidy,
+)
 from openrace.sources.openalex import DEFAULT_SELECTION, SEGMENTS, SELECTIONS
 
 SOURCE = "openalex"
@@ -68,6 +89,14 @@ _AGG_CAVEATS = (
     "and in each the 100 institutions with the most candidate works; the world total "
     "counts works with an institution of OpenAlex's matching type.",
 )
+#: how the group "China incl. Hong Kong" is counted from per-country aggregates
+_CHINA_AGG_CAVEAT = (
+    "By default China is 'China incl. Hong Kong' (CN + HK, shown as CN): the works with an "
+    "author in mainland China or Hong Kong, each counted once (a harvest since openrace "
+    "counts that union); for the sector segments, and for a store harvested before, it is "
+    "the sum of the two countries' counts, an upper bound (works with authors in both "
+    "count twice). Option china=mainland keeps Hong Kong apart."
+)
 _TOP_CAVEATS = (
     "Citations favour older works: compare works of the same year only.",
     "By sector: the registry's sector of institutions linked to a registry organisation "
@@ -75,6 +104,8 @@ _TOP_CAVEATS = (
     "Top-cited works are ranked by OpenAlex's cited_by_count at harvest time.",
     "An author's share is split between their institutions; authors without an "
     "affiliation leave their share unattributed.",
+    "By default China is 'China incl. Hong Kong' (CN + HK, shown as CN): a work with "
+    "authors in both counts once for China; option china=mainland keeps Hong Kong apart.",
 )
 _TYPES = ("company", "education")
 
@@ -101,6 +132,26 @@ def _latest_aggregates(t: Tables, measure: str, segment: str | None = None) -> A
         value=a.value.argmax(a.run_id))
 
 
+def _with_hk(q: Query) -> bool:
+    return q.by == "country" and q.options.get("china", CHINA_GROUP.default) != "mainland"
+
+
+def _china_rows(t: Tables, rows: Any, measure: str, segment: str | None) -> Any:
+    """``rows`` (period, country, segment, value) with Hong Kong gathered into China (the
+    ``CN`` row): the harvested union of the two for segment ``all``, else the sum of their
+    counts (an upper bound: a work with authors in both counts twice)."""
+    merged = rows.mutate(
+        country=rows.country.isin(list(CHINA_WITH_HK)).ifelse(CHINA, rows.country))
+    g = merged.group_by(["period", "country", "segment"]).aggregate(value=merged.value.sum())
+    if segment != "all":
+        return g
+    u = _latest_aggregates(t, measure, ALL_WITH_HK)
+    u = u.filter(u.country == CHINA).select(u_period="period", u_country="country",
+                                            u_value="value")
+    j = g.left_join(u, (g.period == u.u_period) & (g.country == u.u_country))
+    return j.select("period", "country", "segment", value=j.u_value.coalesce(j.value))
+
+
 def _by_country(rows: Any, q: Query) -> Any:
     if q.by == "none":
         rows = rows.filter(rows.country == WORLD).mutate(group=ibis.literal(ALL))
@@ -121,14 +172,17 @@ def _by_country(rows: Any, q: Query) -> Any:
     source="openalex",
     by=("country", "none"),
     periods=("year", "none"),
-    options=(SELECTION, SEGMENT),
+    options=(SELECTION, SEGMENT, CHINA_GROUP),
     presence=_has_aggregates,
     update_command=UPDATE,
-    caveats=_AGG_CAVEATS,
+    caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers(t: Tables, q: Query) -> Any:
     """AI works per (year, country)."""
-    rows = _latest_aggregates(t, measure_name(q.opt("selection")), q.opt("segment"))
+    m, seg = measure_name(q.opt("selection")), q.opt("segment")
+    rows = _latest_aggregates(t, m, seg)
+    if _with_hk(q):
+        rows = _china_rows(t, rows, m, seg)
     return tidy(_by_country(rows, q), q)
 
 
@@ -141,15 +195,18 @@ def ai_papers(t: Tables, q: Query) -> Any:
     source="openalex",
     by=("country",),
     periods=("year",),
-    options=(SELECTION, SEGMENT),
+    options=(SELECTION, SEGMENT, CHINA_GROUP),
     presence=_has_aggregates,
     additive=False,
     update_command=UPDATE,
-    caveats=_AGG_CAVEATS,
+    caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers_share(t: Tables, q: Query) -> Any:
     """Country / world AI works per year."""
-    rows = _latest_aggregates(t, measure_name(q.opt("selection")), q.opt("segment"))
+    m, seg = measure_name(q.opt("selection")), q.opt("segment")
+    rows = _latest_aggregates(t, m, seg)
+    if _with_hk(q):
+        rows = _china_rows(t, rows, m, seg)
     world = rows.filter(rows.country == WORLD).select(w_period="period", world="value")
     c = rows.filter(rows.country != WORLD)
     j = c.join(world, c.period == world.w_period)
@@ -167,24 +224,51 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     source="openalex",
     by=("country",),
     periods=("year",),
-    options=(SELECTION,),
+    options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
     additive=False,
     update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, "Both sides are counted exactly: the company and the university "
              "must be located in the country (a US company with a Chinese university does "
-             "not count for either)."),
+             "not count for either).", _CHINA_AGG_CAVEAT),
 )
 def academia_industry_share(t: Tables, q: Query) -> Any:
     """Academia-industry co-authored works / all AI works, per (year, country)."""
     m = measure_name(q.opt("selection"))
-    both = _latest_aggregates(t, m, COAUTHORED).select(
-        b_period="period", b_country="country", both="value")
+    both = _latest_aggregates(t, m, COAUTHORED)
     own = _latest_aggregates(t, m, "all")
+    if _with_hk(q):
+        both = _china_rows(t, both, m, COAUTHORED)
+        own = _china_rows(t, own, m, "all")
+    both = both.select(b_period="period", b_country="country", both="value")
     own = own.filter(own.country != WORLD)
     j = own.join(both, (own.period == both.b_period) & (own.country == both.b_country))
     j = j.filter(j.value > 0)
     return tidy(j.select(period=j.period, group=j.country, value=j.both / j.value), q)
+
+
+#: how the co-authored works are counted with China incl. Hong Kong
+_PAIR_CAVEAT = (
+    "By default China is 'China incl. Hong Kong': works with an author in the United States "
+    "and one in mainland China or Hong Kong (a harvest since openrace counts them); in a "
+    "store harvested before, mainland China alone. Option china=mainland keeps Hong Kong "
+    "apart."
+)
+
+
+def _pair_rows(t: Tables, m: str, q: Query) -> Any:
+    """The US-China co-authored works per year, one row for ``US`` and one for ``CN``:
+    with Hong Kong in China (the default) where harvested, else mainland China's."""
+    pair = _latest_aggregates(t, f"{m}_coauthored")
+    pair = pair.filter(pair.country.isin(list(PAIR)))
+    mainland = pair.filter(pair.segment != PAIR_WITH_HK)
+    if q.options.get("china", CHINA_GROUP.default) == "mainland":
+        return mainland
+    hk = pair.filter(pair.segment == PAIR_WITH_HK)
+    hk = hk.select(h_period=hk.period, h_country=hk.country, h_value=hk.value)
+    j = mainland.left_join(
+        hk, (mainland.period == hk.h_period) & (mainland.country == hk.h_country))
+    return j.select("period", "country", "segment", value=j.h_value.coalesce(j.value))
 
 
 @metric(
@@ -196,19 +280,24 @@ def academia_industry_share(t: Tables, q: Query) -> Any:
     source="openalex",
     by=("country",),
     periods=("year",),
-    options=(SELECTION,),
+    options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
     additive=False,
     update_command=UPDATE,
-    caveats=_AGG_CAVEATS,
+    caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_share(t: Tables, q: Query) -> Any:
     """Co-authored works / the country's works, per year, for the US and China."""
     m = measure_name(q.opt("selection"))
-    pair = _latest_aggregates(t, f"{m}_coauthored")
-    pair = pair.filter(pair.country.isin(list(PAIR))).select(
-        p_period="period", p_country="country", pair="value")
-    own = _latest_aggregates(t, m, "all")
+    pair, own = _pair_rows(t, m, q), _latest_aggregates(t, m, "all")
+    if _with_hk(q):
+        # the union of CN and HK, for the periods the pair with Hong Kong was harvested
+        u = _latest_aggregates(t, m, ALL_WITH_HK)
+        u = u.filter(u.country == CHINA).select(u_period="period", u_value="value")
+        own = own.left_join(u, (own.period == u.u_period) & (own.country == CHINA))
+        own = own.select("period", "country", "segment",
+                         value=own.u_value.coalesce(own.value))
+    pair = pair.select(p_period="period", p_country="country", pair="value")
     j = own.join(pair, (own.period == pair.p_period) & (own.country == pair.p_country))
     j = j.filter(j.value > 0)
     return tidy(j.select(period=j.period, group=j.country, value=j.pair / j.value), q)
@@ -222,15 +311,15 @@ def coauthored_share(t: Tables, q: Query) -> Any:
     source="openalex",
     by=("none",),
     periods=("year", "none"),
-    options=(SELECTION,),
+    options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
     update_command=UPDATE,
-    caveats=_AGG_CAVEATS,
+    caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_papers(t: Tables, q: Query) -> Any:
     """Co-authored works per year."""
     m = measure_name(q.opt("selection"))
-    pair = _latest_aggregates(t, f"{m}_coauthored")
+    pair = _pair_rows(t, m, q)
     rows = pair.filter(pair.country == PAIR[0]).mutate(group=ibis.literal(ALL))
     if q.period == "none":
         return tidy(rows.group_by("group").aggregate(value=rows.value.sum()), q)
@@ -294,8 +383,9 @@ def work_units(t: Tables, q: Query, *, totals: bool = False) -> Any:
                      & ~detail.startswith("unknown ") & ~detail.startswith("country ")
                      & (detail != "no affiliation"))
     if q.by == "country":
-        group = (j.owner_country.coalesce(j.att_country) if q.opt("country_rule") == "owner"
-                 else j.att_country)
+        group = china_group(
+            j.owner_country.coalesce(j.att_country) if q.opt("country_rule") == "owner"
+            else j.att_country, q)
     elif q.by == "org":
         group = j.org_id
     elif q.by == "sector":
@@ -340,7 +430,8 @@ SECTOR_RULE = Option(
     "education: academia; government, facility: government; nonprofit, healthcare, "
     "archive, funder: nonprofit)",
 )
-_TOP_OPTIONS = (SELECTION, TIER, COUNTING, PAPER_COUNTRY_RULE, INSTITUTIONS, SECTOR_RULE)
+_TOP_OPTIONS = (SELECTION, TIER, COUNTING, PAPER_COUNTRY_RULE, INSTITUTIONS, SECTOR_RULE,
+                CHINA_GROUP)
 
 
 @metric(

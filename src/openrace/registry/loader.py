@@ -7,6 +7,7 @@ registry, so a broken file can never reach the store.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -212,7 +213,7 @@ def check_registry(
             if o not in known:
                 problems.append(f"{at}: orgs: unknown organisation {o!r}")
     _cross_check(orgs, org_at, known, problems)
-    _check_repos(rels, problems)
+    _check_repos(rels, problems, orgs)
     all_files = files["organizations"] + files["releases"]
     cwd = str(Path.cwd()) + "/"
     problems = [p.removeprefix(cwd) for p in problems]
@@ -371,12 +372,29 @@ def _cross_check(orgs: list[tuple[Organization, str]], org_at: dict[str, str],
 
 
 
-def _check_repos(rels: list[tuple[Release, dict[str, Any]]], problems: list[str]) -> None:
+def _check_repos(rels: list[tuple[Release, dict[str, Any]]], problems: list[str],
+                 orgs: list[tuple[Organization, str]] = ()) -> None:
+    """A Hub repository is given by one release only, and credited to one developer: an
+    ``hf_repos`` pattern matching a release's ``hf_repo`` must belong to that release's
+    lead (first) organisation, which the Hub data credits with it too."""
     repos: dict[str, str] = {}
+    patterns = [(p.lower(), org.id) for org, _ in orgs for p in org.hf_repos]
     for rel, at in rels:
         if rel.hf_repo:
             key = rel.hf_repo.lower()
+            where = f"{at['path']}:{at['lines'].get('hf_repo', at['line'])}"
             if key in repos:
-                problems.append(f"{at['path']}:{at['lines'].get('hf_repo', at['line'])}: hf_repo: "
-                                f"{rel.hf_repo!r} is also given for {repos[key]!r}")
+                problems.append(f"{where}: hf_repo: {rel.hf_repo!r} is also given for "
+                                f"{repos[key]!r}")
             repos[key] = rel.id
+            hits = [(p, o) for p, o in patterns
+                    if p.split("/", 1)[0] == key.split("/", 1)[0]
+                    and fnmatch.fnmatchcase(key, p)]
+            if hits and rel.orgs:
+                pattern, org_id = max(hits, key=lambda h: len(h[0]))
+                if org_id != rel.orgs[0]:
+                    problems.append(
+                        f"{where}: hf_repo: {rel.hf_repo!r} matches hf_repos {pattern!r} of "
+                        f"{org_id!r}, not of the release's lead organisation "
+                        f"{rel.orgs[0]!r}: the Hub data and the release would name different "
+                        "developers")

@@ -25,9 +25,11 @@ def registry_fingerprint(registry: Registry) -> str:
 
 def release_repo_overrides(registry: Registry) -> dict[str, list[str]]:
     """Hub repositories of registry releases hosted under another organisation's
-    namespace than its first organisation's — the developer, listed first (Zhipu's GLM-4
-    under Tsinghua's ``THUDM``, DeepMind's Gemma under ``google``): each is credited to that
-    first organisation, so that the Hub data and the releases agree on who made it."""
+    namespace than the release's lead organisation's — the first of ``orgs``, the developer
+    (Zhipu's GLM-4 under Tsinghua's ``THUDM``, DeepMind's Gemma under ``google``): each is
+    credited whole to the lead, so that the Hub data and the releases agree on who made it
+    (a Hub repository has one publisher: a joint release's repository is not split). The
+    registry check refuses an ``hf_repos`` pattern of another organisation matching it."""
     owner = {ns.lower(): o.id for o in registry.organizations for ns in o.hf_namespaces}
     out: dict[str, list[str]] = {}
     for r in registry.releases:

@@ -62,10 +62,13 @@ def build(ctx: ReportContext) -> Section:
         ("Open", "Open means downloadable weights. Closed means API-only or unreleased."),
         ("Notable", "A release is notable when it is in the curated registry: models that "
          "moved the field or were widely reported, open and closed, from 2019."),
-        ("China incl. Hong Kong", "Every US–China comparison of releases counts "
-         "organisations in Hong Kong (HK) for China, shown as CN: the registry's China file "
-         "covers mainland China and Hong Kong. Mainland China alone is an alternative "
-         "definition of every release claim (option china=mainland)."),
+        ("China incl. Hong Kong", "Every US–China comparison (releases, Hub downloads, "
+         "likes and derivatives, AI papers and top-cited papers, code repositories, "
+         "capability lags) counts Hong Kong (HK) for China, shown as CN: the registry's China "
+         "file covers mainland China and Hong Kong. Per-country OpenAlex counts give China "
+         "incl. Hong Kong as the union of the two (a work with authors in both counts once) "
+         "where harvested, else their sum, an upper bound. Mainland China alone is an "
+         "alternative definition of every US–China claim (option china=mainland)."),
         ("Epoch AI's models", "After `openrace update epoch`, Epoch AI's notable, frontier "
          "(top 10 by training compute when released) and large-scale (at least 1e23 FLOP) "
          "models fill what the registry lacks (catalogue=both, the default): a model whose "

@@ -16,6 +16,8 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
+from openrace.report.formatting import D3_NUMBER
+
 DATA_NAME = "table"
 
 #: Okabe & Ito (2008) palette, distinguishable under the common colour-vision deficiencies.
@@ -165,7 +167,7 @@ def order_by_total(data: pa.Table, field: str) -> list[str]:
 def _tooltip(fields: Sequence[tuple[str, str, str]]) -> list[alt.Tooltip]:
     out = []
     for name, title, kind in fields:
-        fmt = ",.4~g" if kind == "quantitative" else None
+        fmt = D3_NUMBER if kind == "quantitative" else None
         kw = {"format": fmt} if fmt else {}
         out.append(alt.Tooltip(f"{name}:{kind[0].upper()}", title=title, **kw))
     return out
@@ -208,7 +210,7 @@ def stacked_bars(
                            sort=labels),
         "order": alt.Order("colour_rank:Q"),
         "tooltip": [*_tooltip(tips),
-                    alt.Tooltip("sum(value):Q", title=y_title, format=",.4~g")],
+                    alt.Tooltip("sum(value):Q", title=y_title, format=D3_NUMBER)],
     }
     chart = (
         base(height=height if not facet_row else max(120, height // 2))
@@ -257,7 +259,7 @@ def lines(
 ) -> dict[str, Any]:
     """One line (with points) per ``colour`` value over ``x``."""
     labels = order_by_total(data, colour)
-    fmt = ".1%" if y_format == "%" else ",.4~g"
+    fmt = ".1%" if y_format == "%" else D3_NUMBER
     chart = (
         base(height=height)
         .mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2)
@@ -296,7 +298,7 @@ def ranked_bars(
         "tooltip": [
             alt.Tooltip(f"{category}:N", title=category_title),
             *([alt.Tooltip(f"{colour}:N", title=colour_title)] if colour else []),
-            alt.Tooltip("total:Q", title=x_title, format=",.4~g"),
+            alt.Tooltip("total:Q", title=x_title, format=D3_NUMBER),
         ],
     }
     if colour:
@@ -336,12 +338,12 @@ def heat(
         color=alt.Color("sum(value):Q", title=value_title,
                         scale=alt.Scale(scheme="blues", type="sqrt"), legend=None),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
-                 alt.Tooltip("sum(value):Q", title=value_title, format=",.4~g")],
+                 alt.Tooltip("sum(value):Q", title=value_title, format=D3_NUMBER)],
     )
     text = b.mark_text(fontSize=11).encode(
         x=enc_x,
         y=enc_y,
-        text=alt.Text("sum(value):Q", format=",.4~g"),
+        text=alt.Text("sum(value):Q", format=D3_NUMBER),
         color=alt.condition("datum['sum_value'] > 20", alt.value("white"), alt.value("#222")),
     )
     return finish(alt.layer(rect, text))

@@ -109,7 +109,7 @@ def test_report_and_serve_round_trip(big_store: Path, tmp_path: Path) -> None:
 
 def test_report_table_cells_and_csv(tmp_path: Path) -> None:
     table = pa.table({"group": ["US"], "value": [float(BIG)], "open_share": [0.25]})
-    cols, rows = table_view(table, None, "group", None)
+    _cols, rows = table_view(table, None, "group", None)
     assert [text for text, _ in rows[0]["cells"]] == ["US", "12,345,678", "25.0%"]
     out = write_csv(table, tmp_path / "t.csv").read_text(encoding="utf-8")
     assert out.splitlines()[1] == f"US,{BIG},0.25"

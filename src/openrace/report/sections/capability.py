@@ -16,8 +16,8 @@ from openrace.harvest.capability import evaluated_models
 from openrace.metrics.capability import pooled_lag_interval
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int
-from openrace.report.sections import Chart, Section, Table, no_data
 from openrace.report.formatting import D3_NUMBER
+from openrace.report.sections import Chart, Section, Table, no_data
 
 ID = "capability"
 TITLE = "Capability"

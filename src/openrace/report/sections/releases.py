@@ -12,8 +12,8 @@ from openrace.coverage import quarter_completeness
 from openrace.metrics.crossover import detect_in
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
-from openrace.report.sections import Chart, Section, Table, no_data
 from openrace.report.formatting import D3_NUMBER
+from openrace.report.sections import Chart, Section, Table, no_data
 
 ID = "releases"
 TITLE = "Releases"

@@ -51,12 +51,19 @@ def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         run = s.start_run("hf", "update:registry")
         when = utcnow() + dt.timedelta(seconds=1)
-        s.append("observations", [
-            {"artifact_id": f"hf:model:{repo}", "metric": "downloads_30d",
-             "value": float(BIG) if repo == "usa-lab/base-7b" else 0.0,
-             "observed_at": when, "run_id": run}
-            for repo, *_ in HUB_MODELS
-        ])
+        s.append(
+            "observations",
+            [
+                {
+                    "artifact_id": f"hf:model:{repo}",
+                    "metric": "downloads_30d",
+                    "value": float(BIG) if repo == "usa-lab/base-7b" else 0.0,
+                    "observed_at": when,
+                    "run_id": run,
+                }
+                for repo, *_ in HUB_MODELS
+            ],
+        )
         s.finish_run(run, "ok")
     finally:
         s.close()
@@ -64,8 +71,22 @@ def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _show(db: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["metrics", "show", "hub_downloads", "--by", "country", "--format", fmt,
-                 "--store", str(db)]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "show",
+                "hub_downloads",
+                "--by",
+                "country",
+                "--format",
+                fmt,
+                "--store",
+                str(db),
+            ]
+        )
+        == 0
+    )
     return capsys.readouterr().out
 
 
@@ -90,16 +111,21 @@ def test_report_and_serve_round_trip(big_store: Path, tmp_path: Path) -> None:
         build_report(s, tmp_path / "report")
     finally:
         s.close()
-    cells = [c for f in (tmp_path / "report" / "data").glob("*.csv")
-             for row in csv.reader(f.open(encoding="utf-8")) for c in row]
+    cells = [
+        c
+        for f in (tmp_path / "report" / "data").glob("*.csv")
+        for row in csv.reader(f.open(encoding="utf-8"))
+        for c in row
+    ]
     assert str(BIG) in cells
     assert not any("e+" in c for c in cells if c[:1].isdigit())
     srv = ReportServer(tmp_path / "report", lambda: Store(big_store, read_only=True), port=0)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     try:
-        body = httpx.get(srv.url.rstrip("/") + "/api/metrics/hub_downloads?by=country",
-                         timeout=30).json()
+        body = httpx.get(
+            srv.url.rstrip("/") + "/api/metrics/hub_downloads?by=country", timeout=30
+        ).json()
     finally:
         srv.shutdown()
         srv.server_close()

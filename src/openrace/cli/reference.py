@@ -71,10 +71,17 @@ def command_reference() -> str:
 def metric_reference() -> str:
     """Every metric of the catalogue: name, title, definition, unit, source, groupings,
     periods, options with their choices and defaults, and caveats, as Markdown."""
-    from openrace.metrics.catalogue import load_catalogue
+    from openrace.metrics.catalogue import METRIC_MODULES, load_catalogue
+
+    def place(m: Any) -> tuple[int, int]:
+        # the catalogue's order depends on which module was imported first; the document
+        # follows the modules' order and each module's order of definition
+        module = m.build.__module__
+        rank = METRIC_MODULES.index(module) if module in METRIC_MODULES else len(METRIC_MODULES)
+        return rank, m.build.__code__.co_firstlineno
 
     out = []
-    for m in load_catalogue():
+    for m in sorted(load_catalogue(), key=place):
         d = m.describe()
         out.append(f"### `{d['name']}` — {d['title']}\n")
         out.append(f"{_text(d['description'])}\n")

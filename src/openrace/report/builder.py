@@ -169,6 +169,26 @@ def _display(value: Any) -> str:
     return re.sub(r";(?=\S)", "; ", text) if isinstance(value, str) else text
 
 
+#: separators after which a long identifier may wrap (``meta-llama/Llama-3.1-8B``)
+_BREAK_AFTER = re.compile(r"([/_-])(?=\w)")
+#: words shorter than this are left whole (dates, licence ids, country codes)
+_LONG = 13
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped for HTML, with a line-break opportunity (``<wbr>``) after each
+    ``/``, ``-`` and ``_`` inside long words, so that a narrow column wraps a model id
+    between its parts instead of mid-word (the cells' CSS never breaks words)."""
+    parts = re.split(r"(\s+)", text)
+    out = []
+    for part in parts:
+        safe = str(escape(part))
+        if len(part) >= _LONG and not part.isspace():
+            safe = _BREAK_AFTER.sub(r"\1<wbr>", safe)
+        out.append(safe)
+    return Markup("".join(out))
+
+
 _HIDDEN = {"colour_rank"}
 #: column headings for common column names (others: underscores become spaces)
 HEADINGS = {
@@ -203,7 +223,12 @@ def table_view(data: pa.Table, columns: list[str] | None, country_field: str | N
         for c in cols:
             v = r.get(c["key"])
             sort = "" if v is None else (float(v) if c["numeric"] else csv_cell(v))
-            text = share(v) if c["share"] and isinstance(v, float) else _display(v)
+            if c["share"] and isinstance(v, float):
+                text: str = share(v)
+            elif c["numeric"]:
+                text = _display(v)
+            else:
+                text = breakable(_display(v))
             cells.append((text, sort))
         rows.append({
             "cells": cells,

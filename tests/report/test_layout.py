@@ -40,7 +40,7 @@ def add_dominant_unattributed(store: Store) -> None:
 
 def test_breakable_wraps_long_ids_between_parts_only() -> None:
     assert breakable("meta-llama/Llama-3.1-8B") == "meta-<wbr>llama/<wbr>Llama-<wbr>3.1-<wbr>8B"
-    assert breakable("2025-01-01") == "2025-01-01"  # short words stay whole
+    assert breakable("2025-01-01") == '<span class="nw">2025-01-01</span>'  # stays whole
     assert breakable("Qwen2.5 is open") == "Qwen2.5 is open"
     hostile = breakable("<script>alert('x')</script>-long-enough")
     assert "<script>" not in hostile and "&lt;/<wbr>script&gt;" in hostile

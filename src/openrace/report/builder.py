@@ -178,13 +178,18 @@ _LONG = 13
 def breakable(text: str) -> Markup:
     """``text`` escaped for HTML, with a line-break opportunity (``<wbr>``) after each
     ``/``, ``-`` and ``_`` inside long words, so that a narrow column wraps a model id
-    between its parts instead of mid-word (the cells' CSS never breaks words)."""
+    between its parts instead of mid-word (the cells' CSS never breaks words); short
+    words holding such a character are kept on one line."""
     parts = re.split(r"(\s+)", text)
     out = []
     for part in parts:
         safe = str(escape(part))
         if len(part) >= _LONG and not part.isspace():
             safe = _BREAK_AFTER.sub(r"\1<wbr>", safe)
+        elif _BREAK_AFTER.search(part):
+            # a short id (usa-lab, 2025-01-01) stays whole: browsers break after a hyphen
+            safe = f'<span class="nw">{safe}</span>'
+
         out.append(safe)
     return Markup("".join(out))
 

@@ -77,7 +77,8 @@ def test_wide_tables_scroll_in_their_box(browser: Any, layout_report: Path) -> N
         wide = page.evaluate(
             "Array.from(document.querySelectorAll('.table-scroll'))"
             ".filter(b => b.scrollWidth > b.clientWidth + 1)"
-            ".map(b => [getComputedStyle(b).overflowX, b.tabIndex, b.getAttribute('role')])")
+            ".map(b => [getComputedStyle(b).overflowX, b.tabIndex, b.getAttribute('role')])"
+        )
         assert wide, "no table was wider than a 720-px page"
         assert all(w == ["auto", 0, "region"] for w in wide)
         assert watched.errors == []
@@ -85,22 +86,22 @@ def test_wide_tables_scroll_in_their_box(browser: Any, layout_report: Path) -> N
         context.close()
 
 
-def test_dominant_unattributed_is_set_aside(watched: Any, layout_report: Path,
-                                            sample_report: Path) -> None:
+def test_dominant_unattributed_is_set_aside(
+    watched: Any, layout_report: Path, sample_report: Path
+) -> None:
     page = watched.page
     watched.open((layout_report / "index.html").as_uri())
     vis = "#vis-adoption-download-share"
     notes = page.evaluate(
-        f"Array.from(document.querySelectorAll('{vis} g.role-mark text'))"
-        ".map(t => t.textContent)")
+        f"Array.from(document.querySelectorAll('{vis} g.role-mark text')).map(t => t.textContent)"
+    )
     assert len(notes) == 4 and all(n.startswith("Unattributed: ") for n in notes), notes
     assert all(int(n.removeprefix("Unattributed: ").rstrip("%")) > 50 for n in notes)
     legend = page.evaluate(
-        f"Array.from(document.querySelectorAll('{vis} g.role-legend text'))"
-        ".map(t => t.textContent)")
+        f"Array.from(document.querySelectorAll('{vis} g.role-legend text')).map(t => t.textContent)"
+    )
     assert "Unattributed" not in legend and "China" in legend
     assert watched.errors == []
     # without a dominant unattributed share the chart is the plain stacked bars
     watched.open((sample_report / "index.html").as_uri())
-    assert page.evaluate(
-        f"document.querySelectorAll('{vis} g.role-mark text').length") == 0
+    assert page.evaluate(f"document.querySelectorAll('{vis} g.role-mark text').length") == 0

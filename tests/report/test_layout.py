@@ -22,19 +22,50 @@ def add_dominant_unattributed(store: Store) -> None:
     """A root model of an unknown namespace with most of the latest 30-day downloads."""
     aid = f"hf:model:{HUGE}"
     now = utcnow()
-    store.upsert("artifacts", [{
-        "artifact_id": aid, "source": "hf", "kind": "model", "source_id": HUGE,
-        "title": HUGE, "author": HUGE.split("/")[0], "created": dt.datetime(2025, 1, 5),
-        "license": "apache-2.0", "license_class": "osi", "first_seen": now, "last_seen": now,
-    }], ["artifact_id"])
-    store.replace_attributions([aid], ["registry", "unattributed", "inherited"], [
-        {"artifact_id": aid, "org_id": None, "country": None, "weight": 1.0,
-         "method": "unattributed"}])
+    store.upsert(
+        "artifacts",
+        [
+            {
+                "artifact_id": aid,
+                "source": "hf",
+                "kind": "model",
+                "source_id": HUGE,
+                "title": HUGE,
+                "author": HUGE.split("/")[0],
+                "created": dt.datetime(2025, 1, 5),
+                "license": "apache-2.0",
+                "license_class": "osi",
+                "first_seen": now,
+                "last_seen": now,
+            }
+        ],
+        ["artifact_id"],
+    )
+    store.replace_attributions(
+        [aid],
+        ["registry", "unattributed", "inherited"],
+        [
+            {
+                "artifact_id": aid,
+                "org_id": None,
+                "country": None,
+                "weight": 1.0,
+                "method": "unattributed",
+            }
+        ],
+    )
     run = store.start_run("hf", "update:registry")
-    store.append("observations", [
-        {"artifact_id": aid, "metric": m, "value": v, "observed_at": now, "run_id": run}
-        for m, v in (("downloads_30d", 50_000.0), ("downloads_all_time", 500_000.0),
-                     ("likes", 10.0))])
+    store.append(
+        "observations",
+        [
+            {"artifact_id": aid, "metric": m, "value": v, "observed_at": now, "run_id": run}
+            for m, v in (
+                ("downloads_30d", 50_000.0),
+                ("downloads_all_time", 500_000.0),
+                ("likes", 10.0),
+            )
+        ],
+    )
     store.finish_run(run, "ok")
 
 
@@ -54,10 +85,13 @@ def test_table_cells_break_ids_but_not_numbers() -> None:
 
 
 def test_share_bars_set_a_dominant_group_aside() -> None:
-    data = pa.table({"definition": ["a", "a", "a", "b", "b"],
-                     "label": ["United States", "China", "Unattributed", "China",
-                               "Unattributed"],
-                     "value": [0.1, 0.1, 0.8, 0.3, 0.7]})
+    data = pa.table(
+        {
+            "definition": ["a", "a", "a", "b", "b"],
+            "label": ["United States", "China", "Unattributed", "China", "Unattributed"],
+            "value": [0.1, 0.1, 0.8, 0.3, 0.7],
+        }
+    )
     plain = charts.stacked_bars(data, x="definition", normalize=True)
     assert "layer" not in plain
     spec = charts.stacked_bars(data, x="definition", normalize=True, aside="Unattributed")

@@ -10,7 +10,7 @@ OUT    ?= report
 # the lowest huggingface_hub that pyproject.toml allows: the Hub tests run on it too
 HUB_LOWER := 2.0.0
 
-.PHONY: report test install install-test system-deps lint bench clean test-hub-lower
+.PHONY: report test install install-test system-deps lint bench clean test-hub-lower docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test-hub-lower: install-test $(VENV)/hub-lower/.installed
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# the generated blocks of the README (command reference) and the methodology (metrics)
+docs: install
+	$(BIN)/python -m openrace.cli.reference README.md docs/methodology.md
 
 bench: install-test
 	$(BIN)/python -m benchmarks

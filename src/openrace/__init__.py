@@ -10,24 +10,36 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from openrace import listings
-from openrace.api import open_store
-from openrace.registry import Registry, load_registry, sync_registry
-from openrace.store import Store
-
 if TYPE_CHECKING:
+    from openrace import listings
+    from openrace.api import open_store
+    from openrace.registry import Registry, load_registry, sync_registry
     from openrace.report import build_report
+    from openrace.store import Store
+
+# The public names and the modules that hold them, imported on first use: `openrace
+# --help` or a listing need not load DuckDB, Arrow, the registry's validators or the
+# report's chart libraries before they are asked for.
+_LAZY = {
+    "Registry": "openrace.registry",
+    "Store": "openrace.store",
+    "build_report": "openrace.report",
+    "load_registry": "openrace.registry",
+    "open_store": "openrace.api",
+    "sync_registry": "openrace.registry",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # the report's chart libraries are large: a harvest or a query need not load them
-    if name == "build_report":
-        from openrace.report import build_report
-
-        return build_report
+    if name == "listings":
+        return importlib.import_module("openrace.listings")
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'openrace' has no attribute {name!r}")
+
 
 __all__ = [
     "Registry",

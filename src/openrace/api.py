@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from openrace.config import Settings
 from openrace.errors import StoreBusyError, StoreError
-from openrace.registry import Registry, load_registry, sync_registry
-from openrace.registry.sync import registry_fingerprint
-from openrace.store import OldSchemaError, Store
+from openrace.registry.cache import holds_bundled, mark_bundled
+
+if TYPE_CHECKING:
+    from openrace.registry import Registry
+    from openrace.store import Store
+
+# The registry's loader and sync (pydantic, YAML) are imported only when a store does not
+# hold the bundled registry yet (its recorded hash differs: see openrace.registry.cache).
 
 
 def open_store(
@@ -32,15 +37,16 @@ def open_store(
     With ``sync`` (the default) the bundled registry — or ``registry`` — is written into
     the store when its content differs from what the store holds.
     """
+    from openrace.store import Store
+
     p = Settings.from_env().store_path if path is None else path
     if read_only:
         return Store(p, read_only=True)
     store = Store(p)
     if sync:
         try:
-            reg = registry or load_registry()
-            if store.meta("registry_fingerprint") != registry_fingerprint(reg):
-                sync_registry(store, reg)
+            if registry is not None or not holds_bundled(store):
+                _sync(store, registry)
         except BaseException:
             store.close()
             raise
@@ -63,6 +69,8 @@ def open_reader(
     registry in memory (``"registry"``: nothing is created either); or created
     (``"create"``).
     """
+    from openrace.store import OldSchemaError, Store
+
     p = Path(Settings.from_env().store_path if path is None else path)
     if str(p) == ":memory:":
         return open_store(p, registry=registry)
@@ -80,15 +88,36 @@ def open_reader(
     except OldSchemaError:
         open_store(p, registry=registry).close()  # migrates it, once
         store = Store(p, read_only=True)
+    if registry is None and holds_bundled(store):
+        return store  # holds the bundled registry: nothing to load or validate
     try:
+        from openrace.registry import load_registry
+        from openrace.registry.sync import registry_fingerprint
+
         reg = registry or load_registry()
         fresh = store.meta("registry_fingerprint") == registry_fingerprint(reg)
     except BaseException:
         store.close()
         raise
     if fresh:
+        # (a store synced by an older openrace has no hash yet: the next command that
+        # opens it for writing records it; a reader does not wait for the write lock)
         return store
     store.close()
     with suppress(StoreBusyError):  # a harvest is writing: read what the store holds
         open_store(p, registry=reg).close()
     return Store(p, read_only=True)
+
+
+def _sync(store: Store, registry: Registry | None) -> None:
+    """Write ``registry`` (default: the bundled one, loaded and validated) into ``store``
+    unless it holds that content already; for the bundled registry, record its source
+    hash so that the next open skips the load."""
+    from openrace.registry import load_registry, sync_registry
+    from openrace.registry.sync import registry_fingerprint
+
+    reg = registry or load_registry()
+    if store.meta("registry_fingerprint") != registry_fingerprint(reg):
+        sync_registry(store, reg)
+    if registry is None:
+        mark_bundled(store)

@@ -83,6 +83,7 @@ from openrace.cli import hub as _hub  # noqa: E402,F401
 from openrace.cli import metrics as _metrics  # noqa: E402,F401
 from openrace.cli import report as _report  # noqa: E402,F401
 from openrace.cli import research as _research  # noqa: E402,F401
+from openrace.cli import status as _status  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -9,15 +9,19 @@ import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from openrace.config import Settings, default_store_path, redact
 from openrace.errors import StoreError
+from openrace.report.formatting import csv_cell, display, plain
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # C0 controls but tab and newline, DEL, C1 controls (U+009B is a one-byte CSI to some
 # terminals), and the bidirectional overrides that reorder what a line appears to say
@@ -95,26 +99,14 @@ def error_line(message: str) -> None:
     err_console.print(f"error: {text}", markup=False)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
-
-
 def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | None = None) -> None:
     """Write rows to standard output as a table, CSV (header row) or JSON (list of objects)."""
-    data = rows.to_pylist() if isinstance(rows, pa.Table) else rows
-    columns = (
-        rows.column_names if isinstance(rows, pa.Table) else (list(data[0].keys()) if data else [])
-    )
+    # an Arrow table, without importing Arrow for commands that print plain rows
+    arrow = hasattr(rows, "to_pylist") and hasattr(rows, "column_names")
+    data = rows.to_pylist() if arrow else rows  # type: ignore[union-attr]
+    columns = rows.column_names if arrow else (list(data[0].keys()) if data else [])  # type: ignore[union-attr]
     if fmt == Format.json:
-        write_out(json.dumps(data, default=str, ensure_ascii=False, indent=1) + "\n",
+        write_out(json.dumps(plain(data), default=str, ensure_ascii=False, indent=1) + "\n",
                   json_text=True)
     elif fmt == Format.csv:
         buf = io.StringIO()
@@ -124,7 +116,7 @@ def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | Non
         quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writerow(columns)
         for r in data:
-            cells = [_cell(r.get(c)) for c in columns]
+            cells = [csv_cell(r.get(c)) for c in columns]
             (quoted if any("\r" in c for c in cells) else w).writerow(cells)
         write_out(buf.getvalue())
     else:
@@ -132,7 +124,8 @@ def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | Non
         for c in columns:
             t.add_column(c, overflow="fold")
         for r in data:
-            # markup=False equivalent: escape square brackets from harvested text
-            t.add_row(*[_cell(r.get(c)).replace("[", r"\[") for c in columns])
+            # Text cells: never read as markup, and measured faster than strings (which
+            # Rich parses for markup first); made inert here as render_str would
+            t.add_row(*[Text(terminal_text(display(r.get(c)))) for c in columns])
         out_console.print(t)
         out_console.print(f"{len(data)} row(s)", style="dim")

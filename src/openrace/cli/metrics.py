@@ -113,6 +113,12 @@ def metrics_show(
         "--definition",
         help="Print the metric's definition (options, caveats) instead of its values.",
     ),
+    sql: bool = typer.Option(
+        False,
+        "--sql",
+        help="Print the DuckDB SQL the metric compiles to (for these --by, --period and "
+        "options) instead of its values; no store is read.",
+    ),
     engine: Engine = EngineOption,
     spark_master: str = SparkMasterOption,
     spark_data: Path = SparkDataOption,
@@ -141,6 +147,11 @@ def metrics_show(
             )
         for c in d["caveats"]:
             out_console.print(f"caveat: {c}", markup=False)
+        return
+    if sql:
+        from openrace.metrics.sql import metric_sql
+
+        write_out(metric_sql(name, by=q.by, period=q.period, **q.options))
         return
     with engine_for(store, engine, spark_master, spark_data) as src:
         table = cat.evaluate(name, src, by=q.by, period=q.period, **q.options)

@@ -104,9 +104,18 @@ class Catalogue:
 
         tables = as_tables(source)
         m = self.get(name)
-        expr, q = self.expr(name, tables, by=by, period=period, **options)
+        if getattr(tables, "name", None) == "duckdb":
+            # the query's SQL, compiled once per process (openrace.metrics.sql)
+            from openrace.metrics.sql import compiled_sql
+
+            q = m.query(by=by, period=period, **options)
+            sql = compiled_sql(m, tables, q)
+            run = lambda: tables.store.sql(sql)  # noqa: E731
+        else:
+            expr, q = self.expr(name, tables, by=by, period=period, **options)
+            run = lambda: tables.execute(expr)  # noqa: E731
         try:
-            result = tables.execute(expr)
+            result = run()
         except UsageError:
             raise
         except Exception as exc:  # engine errors become one clear line

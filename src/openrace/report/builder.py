@@ -23,7 +23,8 @@ from openrace import __version__
 from openrace.report import assets
 from openrace.report.charts import country_name
 from openrace.report.context import ReportContext
-from openrace.report.exports import csv_cell, render_image, rows_of, write_csv
+from openrace.report.exports import render_image, rows_of, write_csv
+from openrace.report.formatting import csv_cell, display, share
 from openrace.report.sections import SECTION_ORDER, Chart, Section, Table, build_sections
 from openrace.report.summary import Summary, build_summary
 from openrace.store import Store
@@ -163,13 +164,34 @@ def _numeric(t: pa.DataType) -> bool:
 
 
 def _display(value: Any) -> str:
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:,.4g}" if abs(value) >= 1 else f"{value:.4g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return re.sub(r";(?=\S)", "; ", csv_cell(value))
+    # text already joined with ";" (a list in one column) reads better with a space
+    text = display(value)
+    return re.sub(r";(?=\S)", "; ", text) if isinstance(value, str) else text
+
+
+#: separators after which a long identifier may wrap (``meta-llama/Llama-3.1-8B``)
+_BREAK_AFTER = re.compile(r"([/_-])(?=\w)")
+#: words shorter than this are left whole (dates, licence ids, country codes)
+_LONG = 13
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped for HTML, with a line-break opportunity (``<wbr>``) after each
+    ``/``, ``-`` and ``_`` inside long words, so that a narrow column wraps a model id
+    between its parts instead of mid-word (the cells' CSS never breaks words); short
+    words holding such a character are kept on one line."""
+    parts = re.split(r"(\s+)", text)
+    out = []
+    for part in parts:
+        safe = str(escape(part))
+        if len(part) >= _LONG and not part.isspace():
+            safe = _BREAK_AFTER.sub(r"\1<wbr>", safe)
+        elif _BREAK_AFTER.search(part):
+            # a short id (usa-lab, 2025-01-01) stays whole: browsers break after a hyphen
+            safe = f'<span class="nw">{safe}</span>'
+
+        out.append(safe)
+    return Markup("".join(out))
 
 
 _HIDDEN = {"colour_rank"}
@@ -206,7 +228,12 @@ def table_view(data: pa.Table, columns: list[str] | None, country_field: str | N
         for c in cols:
             v = r.get(c["key"])
             sort = "" if v is None else (float(v) if c["numeric"] else csv_cell(v))
-            text = f"{v * 100:.1f}%" if c["share"] and isinstance(v, float) else _display(v)
+            if c["share"] and isinstance(v, float):
+                text: str = share(v)
+            elif c["numeric"]:
+                text = _display(v)
+            else:
+                text = breakable(_display(v))
             cells.append((text, sort))
         rows.append({
             "cells": cells,

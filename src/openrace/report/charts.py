@@ -16,6 +16,8 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
+from openrace.report.formatting import D3_NUMBER, D3_SHARE
+
 DATA_NAME = "table"
 
 #: Okabe & Ito (2008) palette, distinguishable under the common colour-vision deficiencies.
@@ -49,6 +51,16 @@ RESIDUAL = frozenset({"Other", "Other countries", "Unattributed"})
 #: further colours (Paul Tol's muted scheme) for labels without a fixed colour
 SPARE_COLOURS: tuple[str, ...] = ("#882255", "#44AA99", "#332288", "#117733", "#AA4499",
                                   "#DDCC77", OKABE_ITO[7])
+
+#: Above this share of the whole, a residual group ("Unattributed") is set aside in share
+#: charts: drawn, it would be one grey bar with the groups compared squeezed under it.
+ASIDE_ABOVE = 0.5
+
+
+def dominates(share: float | None) -> bool:
+    """Whether a residual group with this share of the whole is set aside."""
+    return share is not None and share > ASIDE_ABOVE
+
 
 ACCESS_COLOURS: dict[str, str] = {
     "open-weights": OKABE_ITO[0],
@@ -165,7 +177,7 @@ def order_by_total(data: pa.Table, field: str) -> list[str]:
 def _tooltip(fields: Sequence[tuple[str, str, str]]) -> list[alt.Tooltip]:
     out = []
     for name, title, kind in fields:
-        fmt = ",.4~g" if kind == "quantitative" else None
+        fmt = D3_NUMBER if kind == "quantitative" else None
         kw = {"format": fmt} if fmt else {}
         out.append(alt.Tooltip(f"{name}:{kind[0].upper()}", title=title, **kw))
     return out
@@ -186,8 +198,20 @@ def stacked_bars(
     normalize: bool = False,
     height: int = HEIGHT,
     extra_tooltip: Sequence[tuple[str, str, str]] = (),
+    aside: str | None = None,
 ) -> dict[str, Any]:
-    """Bars of ``value`` over ``x``, stacked by ``colour`` (optionally one row per facet)."""
+    """Bars of ``value`` over ``x``, stacked by ``colour`` (optionally one row per facet).
+
+    ``aside`` (normalised bars only) names a ``colour`` value set aside: when it would fill
+    most of every bar (typically "Unattributed"), the bars show the shares of the other
+    values among themselves, and its own share of the whole is written above each bar
+    (``Unattributed: 71%``) instead of being drawn as one large grey segment."""
+    if aside is not None and data.num_rows and aside in data.column(colour).to_pylist():
+        if not normalize or facet_row:
+            raise ValueError("aside= is for normalised bars without facets")
+        return _with_aside(data, x=x, colour=colour, colour_title=colour_title,
+                           y_title=y_title, x_title=x_title, fixed=fixed, height=height,
+                           extra_tooltip=extra_tooltip, aside=aside)
     labels = order_by_total(data, colour)
     y = alt.Y(
         "sum(value):Q",
@@ -208,7 +232,7 @@ def stacked_bars(
                            sort=labels),
         "order": alt.Order("colour_rank:Q"),
         "tooltip": [*_tooltip(tips),
-                    alt.Tooltip("sum(value):Q", title=y_title, format=",.4~g")],
+                    alt.Tooltip("sum(value):Q", title=y_title, format=D3_NUMBER)],
     }
     chart = (
         base(height=height if not facet_row else max(120, height // 2))
@@ -222,6 +246,58 @@ def stacked_bars(
             header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight=600,
                               labelOrient="top", labelPadding=2)))
     return finish(chart)
+
+
+def _with_aside(data: pa.Table, *, x: str, colour: str, colour_title: str, y_title: str,
+                x_title: str, fixed: dict[str, str] | None, height: int,
+                extra_tooltip: Sequence[tuple[str, str, str]], aside: str) -> dict[str, Any]:
+    """Normalised stacked bars without ``aside``, with its share of each bar's whole
+    stated above the bar (computed by Vega-Lite from the same rows, so the page's
+    selectors keep it right)."""
+    import json
+
+    labels = [v for v in order_by_total(data, colour) if v != aside]
+    keys = [x, colour]
+    tips = [(x, x_title, "ordinal"), (colour, colour_title, "nominal")]
+    tips += [t for t in extra_tooltip if _constant_within(data, keys, t[0])]
+    is_aside = f"datum[{json.dumps(colour)}] === {json.dumps(aside)}"
+    of_attributed = f"{y_title} ({aside.lower()} set aside)" if y_title else ""
+    bars = (
+        base(height=height)
+        .transform_filter(f"!({is_aside})")
+        .transform_calculate(colour_rank=_rank_expr(colour, labels))
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
+            y=alt.Y("sum(value):Q", title=of_attributed, stack="normalize",
+                    axis=alt.Axis(format="%")),
+            color=alt.Color(f"{colour}:N", title=colour_title,
+                            scale=colour_scale(labels, fixed), sort=labels),
+            order=alt.Order("colour_rank:Q"),
+            tooltip=[*_tooltip(tips),
+                     alt.Tooltip("sum(value):Q", title=y_title, format=D3_NUMBER)],
+        )
+    )
+    note = (
+        base(height=height)
+        .transform_joinaggregate(whole="sum(value)", groupby=[x])
+        .transform_filter(is_aside)
+        .transform_aggregate(part="sum(value)", whole="max(whole)", groupby=[x])
+        .transform_calculate(aside_share="datum.whole ? datum.part / datum.whole : 0",
+                             note=f"{json.dumps(aside + ': ')} + format(datum.aside_share, '.0%')")
+        .mark_text(baseline="bottom", dy=-4, fontSize=11, color="#444")
+        .encode(
+            x=alt.X(f"{x}:O"),
+            y=alt.value(0),
+            text=alt.Text("note:N"),
+            tooltip=[alt.Tooltip(f"{x}:O", title=x_title),
+                     alt.Tooltip("aside_share:Q", title=f"{aside}, share of all",
+                                 format=D3_SHARE)],
+        )
+    )
+    spec = finish(alt.layer(bars, note))
+    spec["usermeta"] = {"openrace_aside": aside}
+    return spec
 
 
 def _constant_within(data: pa.Table, keys: Sequence[str], field: str) -> bool:
@@ -257,7 +333,7 @@ def lines(
 ) -> dict[str, Any]:
     """One line (with points) per ``colour`` value over ``x``."""
     labels = order_by_total(data, colour)
-    fmt = ".1%" if y_format == "%" else ",.4~g"
+    fmt = ".1%" if y_format == "%" else D3_NUMBER
     chart = (
         base(height=height)
         .mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2)
@@ -296,7 +372,7 @@ def ranked_bars(
         "tooltip": [
             alt.Tooltip(f"{category}:N", title=category_title),
             *([alt.Tooltip(f"{colour}:N", title=colour_title)] if colour else []),
-            alt.Tooltip("total:Q", title=x_title, format=",.4~g"),
+            alt.Tooltip("total:Q", title=x_title, format=D3_NUMBER),
         ],
     }
     if colour:
@@ -336,12 +412,12 @@ def heat(
         color=alt.Color("sum(value):Q", title=value_title,
                         scale=alt.Scale(scheme="blues", type="sqrt"), legend=None),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
-                 alt.Tooltip("sum(value):Q", title=value_title, format=",.4~g")],
+                 alt.Tooltip("sum(value):Q", title=value_title, format=D3_NUMBER)],
     )
     text = b.mark_text(fontSize=11).encode(
         x=enc_x,
         y=enc_y,
-        text=alt.Text("sum(value):Q", format=",.4~g"),
+        text=alt.Text("sum(value):Q", format=D3_NUMBER),
         color=alt.condition("datum['sum_value'] > 20", alt.value("white"), alt.value("#222")),
     )
     return finish(alt.layer(rect, text))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.report import formatting
 from openrace.store import Store, utcnow
 
 
@@ -86,13 +87,9 @@ class ReportContext:
 
 def fmt_int(value: float | None) -> str:
     """A count for prose: ``1,234``."""
-    if value is None:
-        return "n/a"
-    return f"{round(value):,}"
+    return formatting.count(value)
 
 
 def fmt_pct(value: float | None, digits: int = 0) -> str:
     """A share for prose: ``42%``."""
-    if value is None:
-        return "n/a"
-    return f"{value * 100:.{digits}f}%"
+    return formatting.share(value, digits)

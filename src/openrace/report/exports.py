@@ -4,57 +4,26 @@ from __future__ import annotations
 
 import copy
 import csv
-import datetime as dt
-import decimal
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from openrace.report.charts import DATA_NAME
+from openrace.report.formatting import csv_cell, plain
+
+__all__ = ["PNG_SCALE", "csv_cell", "inline_spec", "plain", "render_image", "rows_of",
+           "write_csv"]
 
 #: Scale factor of PNG exports: a 640-px-wide chart becomes ~1300 px, fit for print at 300 dpi
 #: over about 11 cm, or a full-width web article at 2x.
 PNG_SCALE = 2.0
 
 
-def plain(value: Any) -> Any:
-    """A value as JSON-ready plain data (dates as ISO strings, NaN as None)."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
 def rows_of(table: pa.Table) -> list[dict[str, Any]]:
     """The table's rows as plain dicts."""
     return [{k: plain(v) for k, v in r.items()} for r in table.to_pylist()]
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell: exact numbers (repr of floats), lists joined by ``;``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, list | tuple):
-        return ";".join(csv_cell(v) for v in value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def write_csv(table: pa.Table, path: Path) -> Path:

@@ -41,15 +41,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-)
 
 from openrace.errors import (
     AuthenticationError,
@@ -59,6 +52,13 @@ from openrace.errors import (
     UsageError,
 )
 from openrace.sources import Page
+
+if TYPE_CHECKING:
+    import httpx
+    from tenacity import RetryCallState
+
+# httpx and tenacity are imported where a request is made: the CLI imports this module
+# for its constants (SELECTIONS) and `openrace --help` need not load an HTTP stack
 
 #: Which works count as "AI". ``primary`` is the default; ``broad`` is the alternative a
 #: critic may prefer (any of a work's up-to-three topics in the subfield).
@@ -214,6 +214,8 @@ class OpenAlexClient:
     def http(self) -> httpx.Client:
         """The shared HTTP session (created on first use)."""
         if self._client is None:
+            import httpx
+
             from openrace import __version__
 
             self._client = httpx.Client(
@@ -252,6 +254,8 @@ class OpenAlexClient:
         retrying what is worth retrying. ``check`` returns why a decoded page is malformed
         (None when it is fine); a malformed page is fetched again ``malformed_retries``
         times before :class:`SourceError`."""
+        from tenacity import Retrying, retry_if_exception_type
+
         self.check_key()
         query = {k: v for k, v in params.items() if v is not None}
         if self.api_key:
@@ -304,6 +308,8 @@ class OpenAlexClient:
 
     def _once(self, path: str, query: Mapping[str, Any],
               check: Callable[[dict[str, Any]], str | None] | None) -> dict[str, Any]:
+        import httpx
+
         self._pace()
         self.requests += 1
         try:

@@ -109,7 +109,8 @@ def build(ctx: ReportContext) -> Section:
         title="Share of Hub downloads by origin country, under four definitions",
         spec=charts.stacked_bars(data, x="definition", colour="label", normalize=True,
                                  y_title="Share of downloads", x_title="Definition",
-                                 extra_tooltip=[("country", "Code", "nominal")]),
+                                 extra_tooltip=[("country", "Code", "nominal")],
+                                 aside="Unattributed" if charts.dominates(xx) else None),
         data=data,
         definition=definition["description"] + " Derivatives count for the origin of their "
         "root model; 30-day and all-time downloads, with and without quantisations.",

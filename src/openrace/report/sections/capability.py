@@ -16,6 +16,7 @@ from openrace.harvest.capability import evaluated_models
 from openrace.metrics.capability import pooled_lag_interval
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int
+from openrace.report.formatting import D3_NUMBER
 from openrace.report.sections import Chart, Section, Table, no_data
 
 ID = "capability"
@@ -170,7 +171,7 @@ def _frontier_chart(
                 alt.Tooltip("benchmark:N", title="Benchmark"),
                 alt.Tooltip("label:N", title="Group"),
                 alt.Tooltip("period:N", title="Month"),
-                alt.Tooltip("value:Q", title="Frontier", format=",.4~g"),
+                alt.Tooltip("value:Q", title="Frontier", format=D3_NUMBER),
             ],
         )
         .resolve_scale(y="independent")

@@ -10,6 +10,7 @@ import pyarrow as pa
 from openrace.openness import CLASSES
 from openrace.report import charts
 from openrace.report.context import ReportContext, fmt_int, fmt_pct
+from openrace.report.formatting import D3_NUMBER
 from openrace.report.sections import Chart, Section, no_data
 from openrace.report.sections.releases import country_rows, top_countries
 
@@ -103,7 +104,7 @@ def _class_chart(data: pa.Table) -> dict[str, Any]:
             order=alt.Order("class_rank:Q"),
             tooltip=[alt.Tooltip("label:N", title="Country"),
                      alt.Tooltip("class_label:N", title="Licence class"),
-                     alt.Tooltip("sum(value):Q", title="Releases", format=",.4~g")],
+                     alt.Tooltip("sum(value):Q", title="Releases", format=D3_NUMBER)],
         )
     )
     return charts.finish(chart)
@@ -137,7 +138,7 @@ def _grade_chart(ctx: ReportContext, top: list[str]) -> Chart:
             order=alt.Order("grade_rank:Q"),
             tooltip=[alt.Tooltip("label:N", title="Country"),
                      alt.Tooltip("mof_class:N", title="Grade"),
-                     alt.Tooltip("sum(value):Q", title="Releases", format=",.4~g")],
+                     alt.Tooltip("sum(value):Q", title="Releases", format=D3_NUMBER)],
         )
     )
     graded = n - totals.get("ungraded", 0.0)

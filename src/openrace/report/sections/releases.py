@@ -12,6 +12,7 @@ from openrace.coverage import quarter_completeness
 from openrace.metrics.crossover import detect_in
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
+from openrace.report.formatting import D3_NUMBER
 from openrace.report.sections import Chart, Section, Table, no_data
 
 ID = "releases"
@@ -326,7 +327,7 @@ def _crossing_chart(data: pa.Table, cross: str | None) -> dict[str, Any]:
                 axis=charts.count_axis()),
         color=alt.Color("label:N", title="Country", scale=charts.colour_scale(labels)),
         tooltip=[alt.Tooltip("period:O", title="Quarter"), alt.Tooltip("label:N", title="Country"),
-                 alt.Tooltip("value:Q", title="Open releases", format=",.4~g")],
+                 alt.Tooltip("value:Q", title="Open releases", format=D3_NUMBER)],
     )
     points = line.mark_point(filled=True, size=30)
     layers = [line, points]
@@ -395,8 +396,8 @@ def _org_chart(data: pa.Table) -> dict[str, Any]:
             tooltip=[alt.Tooltip("name:N", title="Organisation"),
                      alt.Tooltip("country_label:N", title="Country"),
                      alt.Tooltip("access:N", title="Access"),
-                     alt.Tooltip("sum(value):Q", title="Releases", format=",.4~g"),
-                     alt.Tooltip("org_total:Q", title="All releases", format=",.4~g")],
+                     alt.Tooltip("sum(value):Q", title="Releases", format=D3_NUMBER),
+                     alt.Tooltip("org_total:Q", title="All releases", format=D3_NUMBER)],
         )
     )
     return charts.finish(chart)

@@ -1,0 +1,249 @@
+"""How fast everyday commands answer, and what openrace's metric layer costs over SQL.
+
+``python -m benchmarks cli_latency [--runs 7] [--scale 0.01] [--out FILE]``
+
+1. Builds a warm store (the bundled registry synced, as after ``openrace report``) in a
+   temporary folder, then runs each everyday command ``--runs`` times as a fresh process
+   (``python -m openrace ...``, output to a pipe) and records the median wall time and the
+   median CPU time (user + system) of each. Targets: ``--help`` < 0.2 s, the listing
+   commands < 0.3 s.
+2. Evaluates every metric of the catalogue (default grouping and period) on the bundled
+   data, in-process: the first call (which builds the Ibis expression and compiles its
+   SQL, once per process and query: ``openrace.metrics.sql``), then the median of
+   ``--runs`` further calls, and the same metric's SQL (``openrace metrics show NAME
+   --sql``) executed by DuckDB directly; the ratio is what openrace adds (running the
+   cached SQL, casting and sorting the tidy table). Target: < 50 ms per metric, ratio
+   <= 1.5.
+3. Does the same on a synthetic store (``benchmarks/synthetic.py`` at ``--scale``; 0 skips
+   it), where the Hub, OpenAlex and GitHub metrics have rows, and compares two metrics with
+   queries written by hand for the same result (checked equal).
+
+Writes ``benchmarks/results/cli_latency.json``. The machine's load average is recorded
+with the figures: on a shared machine wall times grow with it, CPU times much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+#: (name, arguments, target seconds) of the everyday commands timed
+COMMANDS: list[tuple[str, list[str], float]] = [
+    ("--help", ["--help"], 0.2),
+    ("--version", ["--version"], 0.2),
+    ("metrics --help", ["metrics", "--help"], 0.2),
+    ("orgs", ["orgs"], 0.3),
+    ("orgs --format csv", ["orgs", "--format", "csv"], 0.3),
+    ("orgs --country CN", ["orgs", "--country", "CN"], 0.3),
+    ("registry list", ["registry", "list"], 0.3),
+    ("releases --country CN", ["releases", "--country", "CN"], 0.3),
+    ("releases --format csv", ["releases", "--format", "csv"], 0.3),
+    ("status", ["status"], 0.3),
+    ("query", ["query", "SELECT country, count(*) FROM organizations GROUP BY 1"], 0.3),
+    ("metrics list", ["metrics", "list"], 0.3),
+    ("metrics show releases --sql", ["metrics", "show", "releases", "--sql"], 0.3),
+    ("models", ["models"], 0.3),
+    ("papers", ["papers"], 0.3),
+    ("repos", ["repos"], 0.3),
+    ("datasets", ["datasets"], 0.3),
+    (
+        "metrics show releases --by country --format csv",
+        ["metrics", "show", "releases", "--by", "country", "--format", "csv"],
+        None,
+    ),  # type: ignore[list-item]
+]
+
+#: Hand-written DuckDB SQL for two metrics at their defaults (checked equal to the metric)
+HAND_SQL = {
+    "ai_papers": """
+        SELECT period, country AS "group", arg_max(value, run_id) AS value
+        FROM aggregates
+        WHERE source = 'openalex' AND measure = 'ai_works' AND segment = 'all'
+          AND country <> 'all'
+        GROUP BY period, country""",
+    "code_repos": """
+        SELECT CAST(year(created) AS VARCHAR) AS period, "group",
+               CAST(count(*) AS DOUBLE) AS value
+        FROM (
+            SELECT coalesce(o.owner_country, t.country, 'XX') AS "group", a.artifact_id,
+                   min(a.created) AS created
+            FROM artifacts a
+            JOIN attributions t ON t.artifact_id = a.artifact_id
+                 AND t.method IN ('registry', 'unattributed')
+            LEFT JOIN organizations o ON o.id = t.org_id
+            WHERE a.source = 'github' AND a.kind = 'repo' AND NOT list_contains(a.tags, 'fork')
+            GROUP BY 1, 2)
+        WHERE created IS NOT NULL
+        GROUP BY 1, 2""",
+}
+
+
+def _median(fn: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def time_command(args: list[str], store: Path, runs: int) -> dict[str, Any]:
+    """Median wall and CPU seconds of ``python -m openrace ARGS`` over ``runs`` runs."""
+    env = {**os.environ, "OPENRACE_STORE": str(store), "COLUMNS": "160"}
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = os.times()
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "openrace", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        walls.append(time.perf_counter() - t0)
+        after = os.times()
+        cpus.append(
+            (after.children_user - before.children_user)
+            + (after.children_system - before.children_system)
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"openrace {' '.join(args)} failed: {proc.stderr.strip()}")
+    return {
+        "median_s": round(statistics.median(walls), 3),
+        "median_cpu_s": round(statistics.median(cpus), 3),
+        "min_s": round(min(walls), 3),
+    }
+
+
+def time_metrics(store_path: Path, runs: int) -> dict[str, Any]:
+    """Per metric: the catalogue's evaluation and its SQL run directly (medians, ms)."""
+    from openrace.metrics.catalogue import load_catalogue, normalise
+    from openrace.metrics.sql import _COMPILED, metric_sql
+    from openrace.store import Store
+
+    cat = load_catalogue()
+    out: dict[str, Any] = {}
+    with Store(store_path, read_only=True) as s:
+        for m in cat:
+            q = m.query()
+            sql = metric_sql(m.name)
+            _COMPILED.clear()
+            t0 = time.perf_counter()
+            result = cat.evaluate(m.name, s)  # first call: builds and compiles the SQL
+            t_first = time.perf_counter() - t0
+            s.sql(sql)
+            t_metric = _median(lambda m=m: cat.evaluate(m.name, s), runs)
+            t_sql = _median(lambda sql=sql: s.sql(sql), runs)
+            row: dict[str, Any] = {
+                "rows": result.num_rows,
+                "ms": round(t_metric * 1000, 2),
+                "first_call_ms": round(t_first * 1000, 2),
+                "sql_ms": round(t_sql * 1000, 2),
+                "ratio_to_sql": round(t_metric / t_sql, 2),
+            }
+            if m.name in HAND_SQL:
+                hand = HAND_SQL[m.name]
+                got = normalise(s.sql(hand), q, m.dims)
+                if not got.equals(result):
+                    raise RuntimeError(f"the hand-written SQL of {m.name} disagrees")
+                t_hand = _median(lambda hand=hand: s.sql(hand), runs)
+                row |= {
+                    "hand_sql_ms": round(t_hand * 1000, 2),
+                    "ratio_to_hand_sql": round(t_metric / t_hand, 2),
+                }
+            out[m.name] = row
+    return out
+
+
+def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    ms = [r["ms"] for r in metrics.values()]
+    first = [r["first_call_ms"] for r in metrics.values()]
+    ratios = [r["ratio_to_sql"] for r in metrics.values()]
+    return {
+        "metrics": len(ms),
+        "median_ms": round(statistics.median(ms), 2),
+        "max_ms": max(ms),
+        "under_50_ms": sum(v < 50 for v in ms),
+        "first_call_median_ms": round(statistics.median(first), 2),
+        "first_call_max_ms": max(first),
+        "median_ratio_to_sql": round(statistics.median(ratios), 2),
+        "max_ratio_to_sql": max(ratios),
+        "hand_sql": {
+            k: {"ratio": r["ratio_to_hand_sql"], "ms": r["ms"], "hand_sql_ms": r["hand_sql_ms"]}
+            for k, r in metrics.items()
+            if "hand_sql_ms" in r
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark and write its JSON."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks cli_latency")
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=0.01,
+        help="synthetic store for the metric timings (0: bundled data only)",
+    )
+    p.add_argument("--out", type=Path, default=RESULTS / "cli_latency.json")
+    args = p.parse_args(argv)
+
+    from openrace.api import open_store
+
+    figures: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_before": os.getloadavg(),
+        },
+        "runs": args.runs,
+    }
+    with tempfile.TemporaryDirectory(prefix="openrace-bench-") as tmp:
+        store = Path(tmp) / "warm.duckdb"
+        open_store(store).close()  # the bundled registry synced and its hash recorded
+        commands = {}
+        for name, cmd, target in COMMANDS:
+            r = time_command(cmd, store, args.runs)
+            if target is not None:
+                r |= {"target_s": target, "meets_target": r["median_s"] < target}
+            commands[name] = r
+            print(f"{name}: {r}", file=sys.stderr, flush=True)
+        figures["commands"] = commands
+        bundled = time_metrics(store, args.runs)
+        figures["metrics_bundled"] = {"summary": _summary(bundled), "metrics": bundled}
+        if args.scale > 0:
+            sys.path.insert(0, str(HERE.parent))
+            from benchmarks.synthetic import generate
+
+            synth = Path(tmp) / "synthetic.duckdb"
+            info = generate(synth, scale=args.scale)
+            timed = time_metrics(synth, args.runs)
+            figures["metrics_synthetic"] = {
+                "scale": args.scale,
+                "rows": info["rows"],
+                "summary": _summary(timed),
+                "metrics": timed,
+            }
+    figures["machine"]["load_average_after"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Everyday commands load only what they need: the registry is validated once per content
+(its hash recorded in the store) and heavy libraries are imported by the commands that use
+them. (Timings are a benchmark, ``python -m benchmarks cli_latency``, not a test.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openrace.api import open_reader, open_store
+from openrace.registry import cache
+from openrace.registry.cache import SOURCE_HASH_KEY, bundled_source_hash, holds_bundled
+from tests.conftest import REPO_ROOT
+
+HEAVY = (
+    "ibis",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "pyspark",
+    "altair",
+    "vl_convert",
+    "httpx",
+    "huggingface_hub",
+    "yaml",
+    "duckdb",
+    "tenacity",
+    "jinja2",
+)
+
+
+def _loaded_after(code: str, env_store: Path | None = None) -> list[str]:
+    probe = (
+        f"{code}\nimport sys, json\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    if env_store is not None:
+        env["OPENRACE_STORE"] = str(env_store)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_help_loads_no_heavy_library() -> None:
+    assert _loaded_after("import openrace, openrace.cli") == []
+    assert (
+        _loaded_after(
+            "from openrace.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass"
+        )
+        == []
+    )
+
+
+def test_a_listing_on_a_warm_store_skips_the_registry_and_the_chart_libraries(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "warm.duckdb"
+    open_store(db).close()
+    loaded = _loaded_after(
+        f"from openrace.cli import main\nmain(['orgs', '--format', 'csv', '--store', {str(db)!r}])"
+    )
+    assert "duckdb" in loaded and "pyarrow" in loaded
+    for lib in ("yaml", "ibis", "pandas", "altair", "httpx", "huggingface_hub", "jinja2"):
+        assert lib not in loaded, lib
+
+
+def test_the_hash_is_recorded_and_spares_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        assert holds_bundled(s)
+        assert s.meta(SOURCE_HASH_KEY).startswith(bundled_source_hash())
+
+    def no_load(*a: object, **k: object) -> None:
+        raise AssertionError("the registry was loaded again")
+
+    monkeypatch.setattr("openrace.registry.loader.check_registry", no_load)
+    with open_reader(db) as s:
+        assert s.dicts("SELECT count(*) AS n FROM organizations")[0]["n"] > 100
+    open_store(db).close()
+
+
+def test_another_registry_synced_invalidates_the_stamp(tmp_path: Path) -> None:
+    from openrace.registry import sync_registry
+    from tests.report.report_sample import sample_registry
+
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        n = s.dicts("SELECT count(*) AS n FROM organizations")[0]["n"]
+        sync_registry(s, sample_registry())  # e.g. a test or a user's own registry
+        assert not holds_bundled(s)
+    with open_reader(db) as s:  # brought back to the bundled registry
+        assert s.dicts("SELECT count(*) AS n FROM organizations")[0]["n"] == n
+    with open_store(db) as s:
+        assert holds_bundled(s)
+
+
+def test_the_hash_follows_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = Path(cache.__file__).parent
+    real = bundled_source_hash()
+    copy = tmp_path / "registry"
+    shutil.copytree(here / "data", copy / "data")
+    for name in cache._CODE:
+        shutil.copy(here / name, copy / name)
+    monkeypatch.setattr(cache, "_HERE", copy)
+    cache.bundled_source_hash.cache_clear()
+    try:
+        same = cache.bundled_source_hash()
+        cache.bundled_source_hash.cache_clear()
+        org_file = next((copy / "data" / "organizations").glob("*.yaml"))
+        org_file.write_text(org_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        changed = cache.bundled_source_hash()
+    finally:
+        cache.bundled_source_hash.cache_clear()
+    assert same == real and changed != same

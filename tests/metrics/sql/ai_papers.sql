@@ -1,26 +1,80 @@
 SELECT
-  "t2"."period",
-  "t2"."country" AS "group",
-  "t2"."value"
+  "t10"."period",
+  "t10"."country" AS "group",
+  "t10"."value"
 FROM (
   SELECT
-    "t1"."period",
-    "t1"."country",
-    "t1"."segment",
-    FIRST("t1"."value" ORDER BY "t1"."run_id" DESC) AS "value"
+    "t9"."period",
+    "t9"."country",
+    "t9"."segment",
+    COALESCE("t7"."u_value", "t9"."value") AS "value"
   FROM (
     SELECT
-      *
-    FROM "aggregates" AS "t0"
+      "t6"."period",
+      "t6"."country",
+      "t6"."segment",
+      SUM("t6"."value") AS "value"
+    FROM (
+      SELECT
+        "t3"."period",
+        CASE WHEN "t3"."country" IN ('CN', 'HK') THEN 'CN' ELSE "t3"."country" END AS "country",
+        "t3"."segment",
+        "t3"."value"
+      FROM (
+        SELECT
+          "t1"."period",
+          "t1"."country",
+          "t1"."segment",
+          FIRST("t1"."value" ORDER BY "t1"."run_id" DESC) AS "value"
+        FROM (
+          SELECT
+            *
+          FROM "aggregates" AS "t0"
+          WHERE
+            "t0"."source" = 'openalex'
+            AND "t0"."measure" = 'ai_works'
+            AND "t0"."segment" = 'all'
+        ) AS "t1"
+        GROUP BY
+          1,
+          2,
+          3
+      ) AS "t3"
+    ) AS "t6"
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS "t9"
+  LEFT OUTER JOIN (
+    SELECT
+      "t4"."period" AS "u_period",
+      "t4"."country" AS "u_country",
+      "t4"."value" AS "u_value"
+    FROM (
+      SELECT
+        "t2"."period",
+        "t2"."country",
+        "t2"."segment",
+        FIRST("t2"."value" ORDER BY "t2"."run_id" DESC) AS "value"
+      FROM (
+        SELECT
+          *
+        FROM "aggregates" AS "t0"
+        WHERE
+          "t0"."source" = 'openalex'
+          AND "t0"."measure" = 'ai_works'
+          AND "t0"."segment" = 'all-with-HK'
+      ) AS "t2"
+      GROUP BY
+        1,
+        2,
+        3
+    ) AS "t4"
     WHERE
-      "t0"."source" = 'openalex'
-      AND "t0"."measure" = 'ai_works'
-      AND "t0"."segment" = 'all'
-  ) AS "t1"
-  GROUP BY
-    1,
-    2,
-    3
-) AS "t2"
+      "t4"."country" = 'CN'
+  ) AS "t7"
+    ON "t9"."period" = "t7"."u_period" AND "t9"."country" = "t7"."u_country"
+) AS "t10"
 WHERE
-  "t2"."country" <> 'all';
+  "t10"."country" <> 'all';

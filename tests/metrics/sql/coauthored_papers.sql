@@ -1,8 +1,4 @@
-SELECT
-  "t2"."period",
-  'all' AS "group",
-  "t2"."value"
-FROM (
+WITH "t2" AS (
   SELECT
     "t1"."period",
     "t1"."country",
@@ -19,6 +15,34 @@ FROM (
     1,
     2,
     3
-) AS "t2"
+)
+SELECT
+  "t8"."period",
+  'all' AS "group",
+  "t8"."value"
+FROM (
+  SELECT
+    "t6"."period",
+    "t6"."country",
+    "t6"."segment",
+    COALESCE("t7"."h_value", "t6"."value") AS "value"
+  FROM (
+    SELECT
+      *
+    FROM "t2" AS "t3"
+    WHERE
+      "t3"."country" IN ('US', 'CN') AND "t3"."segment" <> 'pair-with-HK'
+  ) AS "t6"
+  LEFT OUTER JOIN (
+    SELECT
+      "t3"."period" AS "h_period",
+      "t3"."country" AS "h_country",
+      "t3"."value" AS "h_value"
+    FROM "t2" AS "t3"
+    WHERE
+      "t3"."country" IN ('US', 'CN') AND "t3"."segment" = 'pair-with-HK'
+  ) AS "t7"
+    ON "t6"."period" = "t7"."h_period" AND "t6"."country" = "t7"."h_country"
+) AS "t8"
 WHERE
-  "t2"."country" = 'US';
+  "t8"."country" = 'US';

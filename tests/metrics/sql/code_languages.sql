@@ -17,11 +17,11 @@ FROM (
       CAST(EXTRACT(year FROM "t21"."created") AS TEXT) AS "period"
     FROM (
       SELECT
-        "t17"."group",
-        "t17"."artifact_id",
-        "t17"."weight",
-        "t17"."created",
-        "t17"."license_class",
+        "t18"."group",
+        "t18"."artifact_id",
+        "t18"."weight",
+        "t18"."created",
+        "t18"."license_class",
         "t20"."language"
       FROM (
         SELECT
@@ -32,7 +32,14 @@ FROM (
           MAX("t14"."license_class") AS "license_class"
         FROM (
           SELECT
-            COALESCE(COALESCE("t7"."owner_country", "t10"."country"), 'XX') AS "group",
+            COALESCE(
+              CASE
+                WHEN COALESCE("t7"."owner_country", "t10"."country") IN ('CN', 'HK')
+                THEN 'CN'
+                ELSE COALESCE("t7"."owner_country", "t10"."country")
+              END,
+              'XX'
+            ) AS "group",
             "t11"."artifact_id",
             "t10"."weight",
             "t11"."created",
@@ -75,11 +82,11 @@ FROM (
         GROUP BY
           1,
           2
-      ) AS "t17"
+      ) AS "t18"
       INNER JOIN (
         SELECT
           "t8"."artifact_id",
-          COALESCE("t18"."language", 'none') AS "language"
+          COALESCE("t17"."language", 'none') AS "language"
         FROM (
           SELECT
             "t0"."artifact_id"
@@ -118,10 +125,10 @@ FROM (
           ) AS "t13"
           GROUP BY
             1
-        ) AS "t18"
-          ON "t8"."artifact_id" = "t18"."artifact_id"
+        ) AS "t17"
+          ON "t8"."artifact_id" = "t17"."artifact_id"
       ) AS "t20"
-        ON "t17"."artifact_id" = "t20"."artifact_id"
+        ON "t18"."artifact_id" = "t20"."artifact_id"
     ) AS "t21"
     WHERE
       "t21"."created" IS NOT NULL

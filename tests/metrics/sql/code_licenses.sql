@@ -23,7 +23,14 @@ FROM (
         MAX("t9"."license_class") AS "license_class"
       FROM (
         SELECT
-          COALESCE(COALESCE("t5"."owner_country", "t7"."country"), 'XX') AS "group",
+          COALESCE(
+            CASE
+              WHEN COALESCE("t5"."owner_country", "t7"."country") IN ('CN', 'HK')
+              THEN 'CN'
+              ELSE COALESCE("t5"."owner_country", "t7"."country")
+            END,
+            'XX'
+          ) AS "group",
           "t8"."artifact_id",
           "t7"."weight",
           "t8"."created",

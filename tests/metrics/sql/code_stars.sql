@@ -22,7 +22,14 @@ FROM (
         MIN("t13"."created") AS "created"
       FROM (
         SELECT
-          COALESCE(COALESCE("t6"."owner_country", "t9"."country"), 'XX') AS "group",
+          COALESCE(
+            CASE
+              WHEN COALESCE("t6"."owner_country", "t9"."country") IN ('CN', 'HK')
+              THEN 'CN'
+              ELSE COALESCE("t6"."owner_country", "t9"."country")
+            END,
+            'XX'
+          ) AS "group",
           "t10"."artifact_id",
           "t9"."weight",
           "t10"."created",

@@ -35,7 +35,14 @@ FROM (
           MIN("t9"."created") AS "created"
         FROM (
           SELECT
-            COALESCE(COALESCE("t6"."owner_country", "t8"."country"), 'XX') AS "group",
+            COALESCE(
+              CASE
+                WHEN COALESCE("t6"."owner_country", "t8"."country") IN ('CN', 'HK')
+                THEN 'CN'
+                ELSE COALESCE("t6"."owner_country", "t8"."country")
+              END,
+              'XX'
+            ) AS "group",
             "t7"."artifact_id",
             "t8"."weight",
             "t7"."created"

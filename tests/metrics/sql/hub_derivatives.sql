@@ -33,7 +33,14 @@ FROM (
           MIN("t13"."created") AS "created"
         FROM (
           SELECT
-            COALESCE(COALESCE("t7"."owner_country", "t10"."country"), 'XX') AS "group",
+            COALESCE(
+              CASE
+                WHEN COALESCE("t7"."owner_country", "t10"."country") IN ('CN', 'HK')
+                THEN 'CN'
+                ELSE COALESCE("t7"."owner_country", "t10"."country")
+              END,
+              'XX'
+            ) AS "group",
             "t9"."artifact_id",
             "t10"."weight",
             "t9"."created"

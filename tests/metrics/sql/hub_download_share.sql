@@ -6,7 +6,14 @@ WITH "t21" AS (
     MAX("t20"."value") AS "value"
   FROM (
     SELECT
-      COALESCE(COALESCE("t6"."owner_country", "t19"."country"), 'XX') AS "group",
+      COALESCE(
+        CASE
+          WHEN COALESCE("t6"."owner_country", "t19"."country") IN ('CN', 'HK')
+          THEN 'CN'
+          ELSE COALESCE("t6"."owner_country", "t19"."country")
+        END,
+        'XX'
+      ) AS "group",
       "t11"."artifact_id",
       "t19"."weight",
       "t11"."created",

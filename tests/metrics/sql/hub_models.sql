@@ -24,7 +24,14 @@ FROM (
         MIN("t16"."created") AS "created"
       FROM (
         SELECT
-          COALESCE(COALESCE("t5"."owner_country", "t15"."country"), 'XX') AS "group",
+          COALESCE(
+            CASE
+              WHEN COALESCE("t5"."owner_country", "t15"."country") IN ('CN', 'HK')
+              THEN 'CN'
+              ELSE COALESCE("t5"."owner_country", "t15"."country")
+            END,
+            'XX'
+          ) AS "group",
           "t9"."artifact_id",
           "t15"."weight",
           "t9"."created"

@@ -16,7 +16,7 @@ FROM (
         *
       FROM (
         SELECT
-          "t8"."att_country" AS "group",
+          CASE WHEN "t8"."att_country" IN ('CN', 'HK') THEN 'CN' ELSE "t8"."att_country" END AS "group",
           "t15"."artifact_id",
           "t8"."weight",
           "t15"."period"

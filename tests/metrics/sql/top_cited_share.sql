@@ -20,7 +20,7 @@ FROM (
         *
       FROM (
         SELECT
-          "t8"."att_country" AS "group",
+          CASE WHEN "t8"."att_country" IN ('CN', 'HK') THEN 'CN' ELSE "t8"."att_country" END AS "group",
           "t16"."artifact_id",
           "t8"."weight",
           "t16"."period",

@@ -5,6 +5,7 @@ and the loopback server that runs a handler in a background thread."""
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -32,12 +33,23 @@ class JsonHandler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(obj).encode(), headers)
 
 
+class QuietDisconnectServer(ThreadingHTTPServer):
+    """A threading HTTP server that does not print a client hanging up as an error: a real
+    client may close the connection without reading a refused answer's body (an httpx
+    stream does); any other error in a handler is still reported."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """Serve ``handler`` on 127.0.0.1 in a background thread (a context manager); ``url`` is
     its base URL. Subclasses keep their fake's state beside it."""
 
     #: the server class (a subclass may quiet its error reports)
-    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer
+    server_class: type[ThreadingHTTPServer] = QuietDisconnectServer
 
     def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0):
         self.httpd = self.server_class(("127.0.0.1", port), handler)

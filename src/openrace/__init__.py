@@ -12,8 +12,8 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-from openrace import listings
 from openrace.api import open_store
+from openrace.queries import registry as listings
 from openrace.registry import Registry, load_registry, sync_registry
 from openrace.store import Store
 

@@ -76,13 +76,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Command groups register themselves on `app` when imported.
-from openrace.cli import capability as _capability  # noqa: E402,F401
-from openrace.cli import code as _code  # noqa: E402,F401
+from openrace.cli import benchmarks as _capability  # noqa: E402,F401
 from openrace.cli import core as _core  # noqa: E402,F401
-from openrace.cli import hub as _hub  # noqa: E402,F401
+from openrace.cli import github as _code  # noqa: E402,F401
+from openrace.cli import hf as _hub  # noqa: E402,F401
 from openrace.cli import metrics as _metrics  # noqa: E402,F401
+from openrace.cli import openalex as _research  # noqa: E402,F401
 from openrace.cli import report as _report  # noqa: E402,F401
-from openrace.cli import research as _research  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openrace.errors import OpenraceError, UsageError
-from openrace.openness import license_class
+from openrace.rules.openness import license_class
 from openrace.sources.github import (
     BadRecord,
     CachedPage,

@@ -46,10 +46,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openrace.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
 from openrace.errors import StoreError, UsageError
-from openrace.lineage import refresh_inherited
-from openrace.openness import license_class
+from openrace.queries.lineage import refresh_inherited
+from openrace.rules.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
+from openrace.rules.openness import license_class
 from openrace.sources.hf import PAGE_SIZE, PARSERS, HubClient, HubPage, HubRecord
 from openrace.store import Store, is_size, utcnow
 
@@ -627,7 +627,7 @@ def _license_class(value: str | None) -> str:
     return license_class(value)
 
 
-#: The set-based form of :func:`openrace.attribution.hub_attribution`: the ``registry`` or
+#: The set-based form of :func:`openrace.rules.attribution.hub_attribution`: the ``registry`` or
 #: ``unattributed`` row of every Hub artifact of ``{hub}`` (a relation with
 #: ``artifact_id``, ``source_id``).
 _HUB_ATTRIBUTIONS = f"""

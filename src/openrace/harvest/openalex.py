@@ -14,7 +14,7 @@ Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``
     Exact company / education / government AI works per country and year, and the works
     with authors at both a company and a university of the country (segment
     ``academia-industry``): a work counts for country C in sector S only when one of its
-    authors is at an institution of sector S located in C (:mod:`openrace.sectors`), never
+    authors is at an institution of sector S located in C (:mod:`openrace.rules.sectors`), never
     because a sector filter and a country filter happen to match different authors. For
     each of the ``exact_countries`` countries with the most AI works: a ``group_by`` over
     institutions finds the 100 institutions with the most works matching both filters
@@ -25,7 +25,7 @@ Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``
 ``top:<selection>``
     For each year, the ``top`` most-cited AI works with their full authorships, through
     cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
-    ``attributions`` (method ``affiliation``, see :mod:`openrace.affiliation`) and
+    ``attributions`` (method ``affiliation``, see :mod:`openrace.rules.affiliation`) and
     ``observations`` (``cited_by_count`` and the work's rank in its year,
     ``cited_rank`` / ``cited_rank_broad``). Each page is committed with its cursor, so an
     interrupted run (a kill, the daily allowance) resumes at the next page.
@@ -43,9 +43,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
 from openrace.errors import OpenraceError, UsageError
-from openrace.sectors import RorIndex
+from openrace.rules.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
+from openrace.rules.sectors import RorIndex
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
     FREE_ALLOWANCE_USD,

@@ -30,10 +30,10 @@ from openrace.metrics.base import ALL, Metric, Query, Tables
 METRIC_MODULES: tuple[str, ...] = (
     "openrace.metrics.releases",
     "openrace.metrics.openness",
-    "openrace.metrics.hub",
-    "openrace.metrics.research",
-    "openrace.metrics.code",
-    "openrace.metrics.capability",
+    "openrace.metrics.hf",
+    "openrace.metrics.openalex",
+    "openrace.metrics.github",
+    "openrace.metrics.benchmarks",
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from openrace.openness import Components, license_class, meets_osaid, mof_class
 from openrace.registry.loader import Registry, owner_at
+from openrace.rules.openness import Components, license_class, meets_osaid, mof_class
 from openrace.store import Store, utcnow
 
 #: the attribution method of an organisation's owner on a release's date

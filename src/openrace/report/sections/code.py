@@ -7,11 +7,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace.openness import CLASSES
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
 from openrace.report.sections.research import full_year, top_countries, value
+from openrace.rules.openness import CLASSES
 
 ID = "code"
 TITLE = "Code"
@@ -349,7 +349,7 @@ def _languages(ctx: ReportContext, section: Section, coverage: str) -> list[str]
 
 
 def _top_repos(ctx: ReportContext) -> Table:
-    from openrace.repo_listings import repos
+    from openrace.queries.github import repos
 
     t = repos(ctx.store, sort="stars", limit=500)
     keep = [

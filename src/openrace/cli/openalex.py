@@ -78,7 +78,7 @@ def update_openalex(
     options = {"selection": selection, "first_year": first_year, "top": top, "progress": say,
                "exact_countries": exact_countries}
     if ror_dump is not None:
-        from openrace.sectors import RorIndex
+        from openrace.rules.sectors import RorIndex
 
         options["ror"] = RorIndex.from_dump(ror_dump)
     if last_year is not None:
@@ -137,7 +137,7 @@ def papers(
     store: Path = StoreOption,
 ) -> None:
     """List harvested top-cited AI works with citations, rank, countries and organisations."""
-    from openrace.paper_listings import papers as list_papers
+    from openrace.queries.openalex import papers as list_papers
 
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")

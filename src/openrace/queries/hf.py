@@ -15,7 +15,7 @@ import datetime as dt
 import pyarrow as pa
 
 from openrace.errors import UsageError
-from openrace.listings import check_country, check_org
+from openrace.queries.registry import check_country, check_org
 from openrace.store import Store
 
 MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")

@@ -62,7 +62,7 @@ def update_benchmarks(
     """Harvest public benchmark results: Epoch AI's benchmark data (EPOCH_BENCHMARKS_URL)
     and the Arena leaderboard's history (ARENA_ENDPOINT). Each result is linked to the
     registry's releases and organisations; malformed rows are quarantined. Resumable."""
-    from openrace.harvest.capability import harvest
+    from openrace.harvest.benchmarks import harvest
     from openrace.sources.benchmark_results import FileClient
 
     if retries < 1:
@@ -122,7 +122,7 @@ def benchmarks(
     """List the evaluated models of the benchmark sources, how each was linked to the
     registry (release, family, organization, unmatched), its developers, countries, access
     class, release date and benchmarks."""
-    from openrace.harvest.capability import evaluated_models
+    from openrace.harvest.benchmarks import evaluated_models
 
     with open_store(_store_path(store), read_only=True) as s:
         table = evaluated_models(s, unmatched=unmatched, source=source)

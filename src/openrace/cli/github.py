@@ -139,7 +139,7 @@ def repos(
 ) -> None:
     """List harvested GitHub repositories with their latest stars and forks, licence,
     language, organisation and country."""
-    from openrace.repo_listings import repos as list_repos
+    from openrace.queries.github import repos as list_repos
 
     with open_store(_store_path(store), read_only=True) as s:
         table = list_repos(

@@ -222,7 +222,7 @@ def models(
     store: Path = StoreOption,
 ) -> None:
     """List harvested Hub models with their latest downloads, likes and origin."""
-    from openrace import hub_listings
+    from openrace.queries import hf as hub_listings
 
     hub_listings.check_filters(sort, hub_listings.MODEL_SORTS, license_class, limit)
     with open_reader(store_path(store)) as s:
@@ -245,7 +245,7 @@ def lineage(
 ) -> None:
     """Show the tree of derivatives (fine-tunes, adapters, quantisations, merges) under a
     harvested model."""
-    from openrace import lineage as lin
+    from openrace.queries import lineage as lin
 
     if depth < 1:
         raise UsageError("--depth must be at least 1")
@@ -290,7 +290,7 @@ def datasets(
 ) -> None:
     """The open-data catalogue: harvested Hub datasets with licence, task, origin and card
     completeness."""
-    from openrace import hub_listings
+    from openrace.queries import hf as hub_listings
 
     hub_listings.check_filters(sort, hub_listings.DATASET_SORTS, license_class, limit)
     if min_completeness is not None and not 0 <= min_completeness <= 1:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
+from openrace.rules.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
 from openrace.store import Store
 
 MAX_DEPTH = 12
@@ -74,8 +74,8 @@ def refresh_inherited(store: Store) -> int:
     share (1 / number of roots) goes to the organisation owning the root's Hub namespace,
     or stays unattributed (NULL organisation and country). Returns rows written.
 
-    This is the set-based form of :func:`openrace.attribution.inherited_rows` with
-    :func:`openrace.attribution.hub_attribution` for the roots.
+    This is the set-based form of :func:`openrace.rules.attribution.inherited_rows` with
+    :func:`openrace.rules.attribution.hub_attribution` for the roots.
     """
     with store.transaction():
         _walk_roots(store)

@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace.errors import UsageError
-from openrace.openness import CLASSES
+from openrace.rules.openness import CLASSES
 from openrace.store import Store
 
 SORTS = {

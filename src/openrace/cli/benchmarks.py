@@ -12,7 +12,6 @@ from openrace.api import open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 
 
@@ -31,8 +30,7 @@ _SOURCES = {
 }
 
 
-@update_app.command("benchmarks")
-def update_benchmarks(
+def update(
     source: BenchSource = typer.Option(
         BenchSource.all,
         "--source",

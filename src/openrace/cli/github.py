@@ -11,12 +11,10 @@ from openrace.api import open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 
 
-@update_app.command("github")
-def update_github(
+def update(
     org: list[str] = typer.Option(
         None,
         "--org",

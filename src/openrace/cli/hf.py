@@ -22,7 +22,6 @@ from openrace.cli.common import (
     store_path,
     terminal_text,
 )
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 from openrace.sources.hf import PLANS
 
@@ -101,8 +100,7 @@ def _duration(requests: float, plan: dict[str, Any]) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-@update_app.command("hf")
-def update_hf(
+def update(
     full: bool = typer.Option(False, "--full", help="A complete snapshot of the Hub: every "
                               "model and dataset, newest first, lineage from their "
                               "base_model tags (the default; about one request per 1,000 "

@@ -19,7 +19,7 @@ gives none). Its developers and countries are ``attributions`` of method ``bench
 **Linking to the registry.** A model name is reduced to a key (lower case, reasoning-effort
 suffixes such as ``_high`` or ``_32K`` and trailing dates dropped, ``-instruct`` / ``-chat``
 dropped, separators unified) and looked up among the registry's release names, ids and Hub
-repos, then in the alias table (``capability_aliases.yaml``). A matched model takes its
+repos, then in the alias table (``benchmarks_aliases.yaml``). A matched model takes its
 developers, country and access class from the registry, and its release date from the
 source (a dated model version) or else from the registry. An unmatched model keeps what
 the source says: its organisation (linked to a registry organisation by name or alias
@@ -164,7 +164,7 @@ class ModelMatcher:
     @classmethod
     def from_store(cls, store: Store, aliases: dict[str, Any] | None = None) -> ModelMatcher:
         """The registry as stored (``openrace`` syncs it before an update), and the alias
-        table (default: the bundled ``capability_aliases.yaml``)."""
+        table (default: the bundled ``benchmarks_aliases.yaml``)."""
         aliases = load_aliases() if aliases is None else aliases
         orgs = {
             r["id"]: r
@@ -279,12 +279,12 @@ def load_aliases() -> dict[str, Any]:
     organisation names → registry organisation ids."""
     text = (
         resources.files("openrace.harvest")
-        .joinpath("capability_aliases.yaml")
+        .joinpath("benchmarks_aliases.yaml")
         .read_text(encoding="utf-8")
     )
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
-        raise UsageError("capability_aliases.yaml must be a mapping")
+        raise UsageError("benchmarks_aliases.yaml must be a mapping")
     return data
 
 

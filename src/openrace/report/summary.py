@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from openrace.report.context import Headline, ReportContext
 from openrace.report.sections import Section
+from openrace.sources import SPECS
 
-SOURCE_NAMES = {"hf": "the Hugging Face Hub", "openalex": "OpenAlex", "github": "GitHub",
-                # the credit Epoch AI's CC BY licence asks for
-                "epoch": "Epoch AI, ‘Data on AI Models’ (published online at epoch.ai, "
-                         "https://epoch.ai/data/ai-models, licensed CC BY 4.0)"}
+#: How the summary credits each source: its spec's title.
+SOURCE_NAMES = {s.name: s.title for s in SPECS if s.name != "registry"}
 
 
 @dataclass
@@ -84,8 +82,6 @@ def data_as_of(ctx: ReportContext) -> tuple[datetime | None, list[str]]:
 
 def claim_rows(ctx: ReportContext, anchors: set[str]) -> tuple[list[ClaimRow], str]:
     """The bundled claims checked on the store, or why they cannot be shown."""
-    if importlib.util.find_spec("openrace.claims") is None:
-        return [], "No claims module is installed; `openrace claims` checks them."
     from openrace.claims import check_claims
 
     rows = []

@@ -49,6 +49,7 @@ from openrace.errors import (
     SourceUnreachableError,
     UsageError,
 )
+from openrace.store.vocabulary import RELATIONS
 
 KINDS = ("model", "dataset")
 
@@ -98,7 +99,6 @@ PLANS: dict[str, int] = {"anonymous": 500, "free": 1000, "pro": 2500, "team": 30
 WINDOW_SECONDS = 300.0
 #: Page size asked of the Hub (the most a listing page holds).
 PAGE_SIZE = 1000
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
 #: The Hub began storing creation dates on 2022-03-02: every repo created before carries
 #: ``2022-03-02T23:29:04.000Z`` (the lowest value, huggingface_hub ``ModelInfo`` docs) or a
 #: second or two later (the backfill's own pace, seen in huggingface_hub's recorded

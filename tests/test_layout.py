@@ -126,3 +126,13 @@ def test_a_missing_metric_module_is_an_import_error(monkeypatch) -> None:  # typ
     monkeypatch.setattr(catalogue, "_loaded", False)
     with pytest.raises(ImportError):
         catalogue.load_catalogue()
+
+
+def test_report_runs_no_sql() -> None:
+    # sections show what metrics and named queries compute: no SQL of their own
+    offenders = []
+    for path in sorted((PACKAGE / "report").rglob("*.py")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.(sql|dicts|query_readonly)\(|\.con\b", line):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{i}: {line.strip()}")
+    assert not offenders, "SQL in report/:\n" + "\n".join(offenders)

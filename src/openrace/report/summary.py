@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from openrace.queries.runs import sources_refreshed
 from openrace.report.context import Headline, ReportContext
 from openrace.report.sections import Section
 from openrace.sources import SPECS
@@ -71,10 +72,7 @@ def data_as_of(ctx: ReportContext) -> tuple[datetime | None, list[str]]:
     synced = ctx.store.meta("registry_synced_at")
     if synced:
         stamps.append(datetime.fromisoformat(synced))
-    runs = ctx.store.dicts(
-        "SELECT source, max(coalesce(ended_at, started_at)) AS at FROM harvest_runs "
-        "WHERE status = 'ok' GROUP BY source ORDER BY source"
-    )
+    runs = sources_refreshed(ctx.store)
     sources = [SOURCE_NAMES.get(r["source"], r["source"]) for r in runs]
     stamps += [r["at"] for r in runs if r["at"] is not None]
     return (max(stamps) if stamps else None), sources

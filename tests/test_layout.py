@@ -35,8 +35,10 @@ def _strings(tree: ast.AST) -> list[tuple[int, str]]:
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            text = "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                           else " x " for v in node.values)
+            text = "".join(
+                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else " x "
+                for v in node.values
+            )
             out.append((node.lineno, text))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             out.append((node.lineno, node.value))
@@ -55,34 +57,50 @@ def test_no_sql_write_outside_the_store_package() -> None:
         if store in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef)
-                      and n.body and isinstance(n.body[0], ast.Expr)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+        }
         for node in ast.walk(tree):
             if id(node) in docstrings:
                 continue
-            for line, text in _strings(node) if isinstance(node, ast.Constant | ast.JoinedStr) \
-                    else []:
+            for line, text in (
+                _strings(node) if isinstance(node, ast.Constant | ast.JoinedStr) else []
+            ):
                 if WRITE_SQL.search(text):
                     found.append(f"{path.relative_to(PACKAGE)}:{line}: {text.strip()[:60]}")
     assert not found, "SQL writes outside openrace.store:\n" + "\n".join(found)
 
 
 def test_the_write_check_catches_writes() -> None:
-    for sql in ("INSERT INTO attributions SELECT 1", "UPDATE harvest_runs SET status = 'ok'",
-                "DELETE FROM organizations", "CREATE OR REPLACE TEMP TABLE t AS SELECT 1",
-                "DROP TABLE IF EXISTS temp.t", "COPY (SELECT 1) TO 'x' (FORMAT csv)",
-                "SET memory_limit = '1GB'", "CHECKPOINT"):
+    for sql in (
+        "INSERT INTO attributions SELECT 1",
+        "UPDATE harvest_runs SET status = 'ok'",
+        "DELETE FROM organizations",
+        "CREATE OR REPLACE TEMP TABLE t AS SELECT 1",
+        "DROP TABLE IF EXISTS temp.t",
+        "COPY (SELECT 1) TO 'x' (FORMAT csv)",
+        "SET memory_limit = '1GB'",
+        "CHECKPOINT",
+    ):
         assert WRITE_SQL.search(sql), sql
-    for sql in ("SELECT * FROM harvest_runs WHERE status = 'ok'",
-                "set GITHUB_TOKEN if this needs authentication",
-                "INSERT ... ON CONFLICT DO UPDATE SET x = excluded.x"[22:]):
+    for sql in (
+        "SELECT * FROM harvest_runs WHERE status = 'ok'",
+        "set GITHUB_TOKEN if this needs authentication",
+        "INSERT ... ON CONFLICT DO UPDATE SET x = excluded.x"[22:],
+    ):
         assert not WRITE_SQL.search(sql), sql
 
 
 def test_no_skip_if_not_written_yet() -> None:
-    offenders = [str(p.relative_to(PACKAGE)) for p in _sources()
-                 if "find_spec" in p.read_text(encoding="utf-8")]
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in _sources()
+        if "find_spec" in p.read_text(encoding="utf-8")
+    ]
     assert not offenders, f"find_spec checks (a typo becomes an empty section): {offenders}"
 
 

@@ -15,10 +15,15 @@ from openrace.errors import UsageError
 
 def update(
     lists: list[str] = typer.Option(
-        None, "--list", help="An Epoch list to read (repeatable): notable, frontier, "
-        "large-scale, all (default: notable, frontier and large-scale).", show_default=False),
-    retries: int = typer.Option(4, "--retries", help="Tries of a download through 5xx and "
-                                "dropped connections."),
+        None,
+        "--list",
+        help="An Epoch list to read (repeatable): notable, frontier, "
+        "large-scale, all (default: notable, frontier and large-scale).",
+        show_default=False,
+    ),
+    retries: int = typer.Option(
+        4, "--retries", help="Tries of a download through 5xx and dropped connections."
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary format."),
     store: Path = StoreOption,
 ) -> None:
@@ -36,8 +41,10 @@ def update(
     if retries < 1:
         raise UsageError("--retries must be at least 1")
     say = (lambda text: err_console.print(text, markup=False)) if sys.stderr.isatty() else None
-    with EpochClient(endpoint=settings().epoch_endpoint, retries=retries) as client, \
-            open_store(_store_path(store)) as s:
+    with (
+        EpochClient(endpoint=settings().epoch_endpoint, retries=retries) as client,
+        open_store(_store_path(store)) as s,
+    ):
         res = harvest_epoch(s, client, subsets=chosen, progress=say)
     if fmt != Format.table:
         emit([res.as_dict()], fmt)
@@ -47,9 +54,14 @@ def update(
         f"rows read in {res.requests:,} requests; {res.rejected:,} quarantined; "
         f"{res.removed:,} no longer listed removed; data of {res.data_date}, latest "
         f"publication {res.latest_publication}; {res.covered_by_registry:,} already in the "
-        f"registry", markup=False)
+        f"registry",
+        markup=False,
+    )
     if res.unmatched:
-        out_console.print(f"{len(res.unmatched):,} organisation name(s) not in the registry "
-                          "(stored with Epoch's country; add them as aliases or "
-                          "organisations to link them):", markup=False)
+        out_console.print(
+            f"{len(res.unmatched):,} organisation name(s) not in the registry "
+            "(stored with Epoch's country; add them as aliases or "
+            "organisations to link them):",
+            markup=False,
+        )
         emit(res.unmatched, Format.table)

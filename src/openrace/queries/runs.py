@@ -12,7 +12,8 @@ def recent_runs(store: Store, limit: int = 200) -> list[dict[str, Any]]:
     """The latest ``limit`` harvest runs, newest first, with their counters."""
     return store.dicts(
         "SELECT run_id, source, scope, status, started_at, ended_at, n_requests, n_read, "
-        "n_stored, n_rejected FROM harvest_runs ORDER BY run_id DESC LIMIT ?", [limit]
+        "n_stored, n_rejected FROM harvest_runs ORDER BY run_id DESC LIMIT ?",
+        [limit],
     )
 
 
@@ -22,7 +23,8 @@ def last_ok_run(store: Store, source: str, scope_prefix: str = "") -> dict[str, 
     rows = store.dicts(
         "SELECT ended_at, params, message FROM harvest_runs WHERE source = ? "
         "AND starts_with(scope, ?) AND status = ? ORDER BY ended_at DESC NULLS LAST, "
-        "run_id DESC LIMIT 1", [source, scope_prefix, OK]
+        "run_id DESC LIMIT 1",
+        [source, scope_prefix, OK],
     )
     return rows[0] if rows else None
 
@@ -31,5 +33,6 @@ def sources_refreshed(store: Store) -> list[dict[str, Any]]:
     """Each source with a run that ended ok, and when it last did (``source``, ``at``)."""
     return store.dicts(
         "SELECT source, max(coalesce(ended_at, started_at)) AS at FROM harvest_runs "
-        "WHERE status = ? GROUP BY source ORDER BY source", [OK]
+        "WHERE status = ? GROUP BY source ORDER BY source",
+        [OK],
     )

@@ -54,21 +54,31 @@ def refresh_hub_attributions(store: Store) -> int:
     artifact from the registry's namespaces (after the registry changed). Returns rows
     written."""
     with store.transaction():
-        store.con.execute("DELETE FROM attributions WHERE artifact_id LIKE 'hf:%' "
-                          "AND method IN ('registry', 'unattributed')")
-        store.con.execute(_HUB_ATTRIBUTIONS.format(
-            hub="(SELECT artifact_id, source_id FROM artifacts WHERE source = 'hf')"))
-        n = store.con.execute("SELECT count(*) FROM attributions WHERE artifact_id LIKE "
-                              "'hf:%' AND method IN ('registry', 'unattributed')"
-                              ).fetchall()[0][0]
+        store.con.execute(
+            "DELETE FROM attributions WHERE artifact_id LIKE 'hf:%' "
+            "AND method IN ('registry', 'unattributed')"
+        )
+        store.con.execute(
+            _HUB_ATTRIBUTIONS.format(
+                hub="(SELECT artifact_id, source_id FROM artifacts WHERE source = 'hf')"
+            )
+        )
+        n = store.con.execute(
+            "SELECT count(*) FROM attributions WHERE artifact_id LIKE "
+            "'hf:%' AND method IN ('registry', 'unattributed')"
+        ).fetchall()[0][0]
     return int(n)
 
 
 MAX_DEPTH = 12
 
 #: Scratch tables of the walk (temporary: gone with the connection).
-_NODES, _EDGES, _FRONTIER, _ROOTS = "_lineage_nodes", "_lineage_edges", "_lineage_frontier", \
-    "_lineage_roots"
+_NODES, _EDGES, _FRONTIER, _ROOTS = (
+    "_lineage_nodes",
+    "_lineage_edges",
+    "_lineage_frontier",
+    "_lineage_roots",
+)
 
 
 def _walk_roots(store: Store) -> None:
@@ -79,32 +89,45 @@ def _walk_roots(store: Store) -> None:
     The walk goes one level at a time over integer ids and keeps only the current level's
     (model, ancestor) pairs, so its memory is that of the widest level, not of every path
     (a recursive query over the text ids held them all: gigabytes at Hub scale)."""
-    store.temp_table(_NODES, """
+    store.temp_table(
+        _NODES,
+        """
         SELECT id, row_number() OVER () AS n
-        FROM (SELECT child_id AS id FROM lineage UNION SELECT parent_id FROM lineage)""")
-    store.temp_table(_EDGES, f"""
+        FROM (SELECT child_id AS id FROM lineage UNION SELECT parent_id FROM lineage)""",
+    )
+    store.temp_table(
+        _EDGES,
+        f"""
         SELECT c.n AS child, p.n AS parent, starts_with(l.child_id, 'hf:model:') AS seed
         FROM lineage l JOIN {_NODES} c ON c.id = l.child_id
-        JOIN {_NODES} p ON p.id = l.parent_id""")
+        JOIN {_NODES} p ON p.id = l.parent_id""",
+    )
     store.temp_table(_ROOTS, "SELECT 0::BIGINT AS node, 0::BIGINT AS root LIMIT 0")
-    store.temp_table(_FRONTIER, f"SELECT DISTINCT child AS node, parent AS anc FROM {_EDGES} "
-                                "WHERE seed")
+    store.temp_table(
+        _FRONTIER, f"SELECT DISTINCT child AS node, parent AS anc FROM {_EDGES} WHERE seed"
+    )
     for depth in range(1, MAX_DEPTH + 1):
         store.con.execute(f"""
             INSERT INTO {_ROOTS} SELECT node, anc FROM {_FRONTIER} f
             ANTI JOIN (SELECT DISTINCT child FROM {_EDGES}) h ON h.child = f.anc""")
         if depth == MAX_DEPTH:
             break
-        store.temp_table(_FRONTIER, f"""
+        store.temp_table(
+            _FRONTIER,
+            f"""
             SELECT DISTINCT f.node, e.parent AS anc
-            FROM {_FRONTIER} f JOIN {_EDGES} e ON e.child = f.anc""")
+            FROM {_FRONTIER} f JOIN {_EDGES} e ON e.child = f.anc""",
+        )
         if not store.con.execute(f"SELECT count(*) FROM {_FRONTIER}").fetchall()[0][0]:
             break
-    store.temp_table(_ROOTS, f"""
+    store.temp_table(
+        _ROOTS,
+        f"""
         SELECT nn.id AS node, nr.id AS root, r.n
         FROM (SELECT node, root, count(*) OVER (PARTITION BY node) AS n
               FROM (SELECT DISTINCT node, root FROM {_ROOTS})) r
-        JOIN {_NODES} nn ON nn.n = r.node JOIN {_NODES} nr ON nr.n = r.root""")
+        JOIN {_NODES} nn ON nn.n = r.node JOIN {_NODES} nr ON nr.n = r.root""",
+    )
     for scratch in (_NODES, _EDGES, _FRONTIER):
         store.drop_temp_table(scratch)
 
@@ -152,5 +175,3 @@ def refresh_inherited(store: Store) -> int:
             "AND artifact_id LIKE 'hf:%'"
         ).fetchall()[0][0]
     return int(n)
-
-

@@ -25,5 +25,10 @@ RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
 #: ``artifacts.license_class``, from most to least open (the rules are in
 #: :mod:`openrace.rules.openness`).
 LICENSE_CLASSES: tuple[str, ...] = (
-    "osi", "open-restricted", "non-commercial", "research-only", "closed", "unknown",
+    "osi",
+    "open-restricted",
+    "non-commercial",
+    "research-only",
+    "closed",
+    "unknown",
 )

@@ -13,10 +13,10 @@
 3. **Fractional attribution** of ``--fractional-works`` synthetic works (5 million by
    default, ~3 authors and ~1.5 affiliations each, ~22 million long rows in Parquet), each
    path in a fresh process: the streaming Arrow path
-   (:func:`openrace.affiliation.fractional_weight_batches`) and the DuckDB path under a
-   memory limit (:func:`openrace.affiliation.fractional_weights`): seconds and peak RSS;
+   (:func:`openrace.rules.affiliation.fractional_weight_batches`) and the DuckDB path under a
+   memory limit (:func:`openrace.rules.affiliation.fractional_weights`): seconds and peak RSS;
    baseline in the same run: the per-work Python path
-   (:func:`openrace.affiliation.work_attributions`) on a sample, extrapolated. The weights
+   (:func:`openrace.rules.affiliation.work_attributions`) on a sample, extrapolated. The weights
    must sum to the number of works.
 
 Figures go to ``benchmarks/results/openalex.json``.
@@ -195,7 +195,7 @@ def _stream_child(workdir: str, memory_limit: str, batch_rows: int) -> dict[str,
     """The streaming path: Parquet batches in, weights out, one linear pass."""
     import pyarrow.parquet as pq
 
-    from openrace.affiliation import fractional_weight_batches
+    from openrace.rules.affiliation import fractional_weight_batches
 
     wd = Path(workdir)
     src, out = wd / "long.parquet", wd / "weights-stream.parquet"
@@ -216,7 +216,7 @@ def _stream_child(workdir: str, memory_limit: str, batch_rows: int) -> dict[str,
 
 def _duckdb_child(workdir: str, memory_limit: str) -> dict[str, Any]:
     """The DuckDB path (any row order), under a memory limit."""
-    from openrace.affiliation import fractional_weights
+    from openrace.rules.affiliation import fractional_weights
 
     wd = Path(workdir)
     src, out = wd / "long.parquet", wd / "weights-duckdb.parquet"
@@ -232,7 +232,7 @@ def _python_child(workdir: str, n: int, sample: int) -> dict[str, Any]:
     """Baseline: the per-work Python path on a sample of the same works, extrapolated."""
     import duckdb
 
-    from openrace.affiliation import work_attributions
+    from openrace.rules.affiliation import work_attributions
     from openrace.sources.openalex import parse_work
 
     src = Path(workdir) / "long.parquet"

@@ -189,13 +189,13 @@ def test_readme_python_example_runs() -> None:
     import openrace
 
     store = openrace.open_store(":memory:")
-    t = openrace.listings.releases(store, country="CN", access="open")
+    t = openrace.queries.registry.releases(store, country="CN", access="open")
     assert t.num_rows > 0
     assert store.table("artifacts").count().execute() >= 400
 
 
 def test_docs_methodology_lists_every_named_licence() -> None:
-    from openrace.openness import NAMED
+    from openrace.rules.openness import NAMED
 
     text = (REPO_ROOT / "docs" / "methodology.md").read_text()
     for lic, (cls, _) in NAMED.items():

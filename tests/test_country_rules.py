@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from openrace.api import open_store
-from openrace.attribution import hub_attribution, namespace_index, repo_index
-from openrace.harvest.hf import refresh_hub_attributions
-from openrace.lineage import refresh_inherited
 from openrace.metrics.catalogue import load_catalogue
 from openrace.registry import load_registry
 from openrace.registry.loader import check_registry, owner_at
+from openrace.rules.attribution import hub_attribution, namespace_index, repo_index
 from openrace.store import utcnow
+from openrace.store.attributions import refresh_hub_attributions, refresh_inherited
 
 CAT = load_catalogue()
 

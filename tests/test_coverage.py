@@ -7,7 +7,7 @@ import datetime as dt
 
 from openrace.claims.check import ClaimChecker
 from openrace.claims.model import Claim
-from openrace.coverage import is_partial, period_end, quarter_completeness, source_coverage
+from openrace.queries.coverage import is_partial, period_end, quarter_completeness, source_coverage
 from tests.metrics.minidata import build_store
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openrace.openness import (
+from openrace.rules.openness import (
     CLASSES,
     Components,
     is_known_license,

@@ -10,8 +10,8 @@ import pycountry
 import pytest
 
 from openrace.errors import RegistryError
-from openrace.openness import license_class
 from openrace.registry import check_registry, load_registry, sync_registry
+from openrace.rules.openness import license_class
 from openrace.store import Store
 
 GOOD_ORGS = """\

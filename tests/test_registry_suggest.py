@@ -12,9 +12,9 @@ import yaml
 
 from openrace.api import open_store
 from openrace.cli import main
-from openrace.harvest.hf import refresh_hub_attributions
 from openrace.registry.suggest import family, suggest
 from openrace.store import utcnow
+from openrace.store.attributions import refresh_hub_attributions
 
 TODAY = dt.date(2026, 6, 1)
 

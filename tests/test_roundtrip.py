@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openrace.listings import releases
+from openrace.queries.registry import releases
 from openrace.registry import load_registry, sync_registry
 from openrace.store import Store
 

@@ -14,8 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openrace import listings
     from openrace.api import open_store
+    from openrace.queries import registry as listings
     from openrace.registry import Registry, load_registry, sync_registry
     from openrace.report import build_report
     from openrace.store import Store
@@ -35,7 +35,7 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name == "listings":
-        return importlib.import_module("openrace.listings")
+        return importlib.import_module("openrace.queries.registry")
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'openrace' has no attribute {name!r}")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from openrace.harvest import capability as cap
-from openrace.harvest.capability import ModelMatcher, evaluated_models, harvest, model_key
+from openrace.harvest import benchmarks as cap
+from openrace.harvest.benchmarks import ModelMatcher, evaluated_models, harvest, model_key
 from openrace.sources import arena, epoch_benchmarks
 from openrace.sources.benchmark_results import BenchmarkResult, FileClient
 from openrace.store import Store

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from openrace.errors import UsageError
-from openrace.metrics.capability import pooled_lag_interval
+from openrace.metrics.benchmarks import pooled_lag_interval
 from openrace.metrics.catalogue import load_catalogue
 from openrace.store import Store
 from tests.capability.capdata import ACCESS_ROWS, D, add_results, months

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openrace.harvest.capability import harvest
+from openrace.harvest.benchmarks import harvest
 from openrace.report.builder import build_report
 from openrace.report.context import ReportContext
 from openrace.report.sections import capability

@@ -65,7 +65,7 @@ def test_without_epoch_data_the_default_is_the_registry(store):
 
 
 def test_completeness_uses_epoch_as_the_reference(harvested):
-    from openrace.coverage import quarter_completeness
+    from openrace.queries.coverage import quarter_completeness
 
     store, _ = harvested
     rows = quarter_completeness(store, quarters=40)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from openrace.harvest.hf import HarvestOptions, HubHarvester
-from openrace.lineage import tree
+from openrace.queries.lineage import tree
 from openrace.sources.hf import parse_model
 from openrace.store import Store
 from tests.hf.conftest import fast_client

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from openrace import hub_listings
 from openrace.harvest.hf import HarvestOptions, HubHarvester, coverage_note
 from openrace.metrics.catalogue import load_catalogue
+from openrace.queries import hf as hub_listings
 from openrace.report.context import ReportContext
 from openrace.report.sections import diffusion
 from openrace.store import Store

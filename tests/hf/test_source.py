@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openrace.attribution import OrgRef, hub_attribution, inherited_rows, namespace_index
+from openrace.rules.attribution import OrgRef, hub_attribution, inherited_rows, namespace_index
 from openrace.sources.hf import (
     LISTING_EXPAND,
     LISTING_REFUSED,

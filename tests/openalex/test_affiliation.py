@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openrace.affiliation import (
+from openrace.rules.affiliation import (
     OrgIndex,
     country_weights,
     flatten,

@@ -179,7 +179,7 @@ def test_model_paper_links(ostore: Store, client: OpenAlexClient) -> None:
     w = ostore.dicts("SELECT * FROM artifacts WHERE source = 'openalex'")
     assert len(w) == 1 and "hf:model:org/m" in w[0]["tags"]
     assert "arxiv:2301.00000" in w[0]["tags"]
-    from openrace.paper_listings import papers
+    from openrace.queries.openalex import papers
 
     assert papers(ostore).to_pylist()[0]["hub_models"] == "org/m"
     # a second run asks for nothing already linked
@@ -278,7 +278,7 @@ def test_a_us_company_with_a_chinese_university_counts_for_the_us_only(
 
 
 def test_ror_types_make_a_funder_typed_university_academia(ostore: Store) -> None:
-    from openrace.sectors import RorIndex
+    from openrace.rules.sectors import RorIndex
     from tests.openalex.fakealex import FakeAlexServer, make_author, make_institution, make_work
 
     uw = make_institution("I201448701", "US", "funder", "https://ror.org/00cvxb145",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openrace.errors import UsageError
-from openrace.sectors import RorIndex, classify
+from openrace.rules.sectors import RorIndex, classify
 from openrace.sources.openalex import parse_work
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"

@@ -192,12 +192,12 @@ def test_empty_store_gives_empty_states_not_numbers(tmp_path: Path) -> None:
     assert html.count("No data yet.") >= 5
 
 
-def test_missing_section_module_gets_its_planned_empty_state(sample: Store) -> None:
+def test_missing_section_module_is_an_import_error(sample: Store) -> None:
+    # issue 12: a section a spec names but nobody wrote is an error, not an empty section
     from openrace.report.context import ReportContext
 
-    built = build_sections(ReportContext(store=sample), ["no-such-section"])
-    assert built[0].empty is not None
-    assert "openrace update" in built[0].empty.message
+    with pytest.raises(ImportError):
+        build_sections(ReportContext(store=sample), ["no-such-section"])
 
 
 def test_chart_and_section_contract() -> None:

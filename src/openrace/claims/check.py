@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openrace.claims.model import Claim, Definition, resolve
-from openrace.coverage import is_partial, metric_coverage
 from openrace.errors import UsageError
 from openrace.metrics.catalogue import Catalogue, load_catalogue
 from openrace.metrics.crossover import detect, periods_ending
 from openrace.metrics.engine import as_tables
+from openrace.queries.coverage import is_partial, metric_coverage
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"

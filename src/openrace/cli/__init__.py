@@ -75,14 +75,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# Command groups register themselves on `app` when imported.
-from openrace.cli import capability as _capability  # noqa: E402,F401
-from openrace.cli import code as _code  # noqa: E402,F401
+def _register_sources() -> None:
+    """Import each source's CLI module (its commands register on `app`) and add its
+    ``update`` function as ``openrace update <name>``: the spec's name is the command's."""
+    from importlib import import_module
+
+    from openrace.cli.update import update_app
+    from openrace.sources import SPECS
+
+    for spec in SPECS:
+        if spec.cli is not None:
+            module = import_module(f"{__name__}.{spec.cli}")
+            update_app.command(spec.name)(module.update)
+
+
+# Command groups register themselves on `app` when imported: the store-wide commands,
+# then one module per source (from its spec), then metrics, claims and the report.
 from openrace.cli import core as _core  # noqa: E402,F401
-from openrace.cli import hub as _hub  # noqa: E402,F401
+
+_register_sources()
+
 from openrace.cli import metrics as _metrics  # noqa: E402,F401
 from openrace.cli import report as _report  # noqa: E402,F401
-from openrace.cli import research as _research  # noqa: E402,F401
 from openrace.cli import status as _status  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -102,7 +102,7 @@ def registry_show(
     store: Path = StoreOption,
 ) -> None:
     """Show one organisation: its record and its notable releases."""
-    from openrace import listings
+    from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
         rows = [r for r in listings.organizations(s).to_pylist() if r["id"] == org]
@@ -127,7 +127,7 @@ def orgs(
     store: Path = StoreOption,
 ) -> None:
     """List the organisations of the registry."""
-    from openrace import listings
+    from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
         emit(listings.organizations(s, country=country, sector=sector), fmt,
@@ -149,7 +149,7 @@ def releases(
     store: Path = StoreOption,
 ) -> None:
     """List the notable releases of the registry and of Epoch AI, open and closed."""
-    from openrace import listings
+    from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
         table = listings.releases(s, country=country, org=org,
@@ -183,7 +183,7 @@ def export(
     store: Path = StoreOption,
 ) -> None:
     """Export every store table as Parquet or CSV files."""
-    from openrace.export import export_tables
+    from openrace.queries.export import export_tables
 
     with open_reader(store_path(store)) as s:
         written = export_tables(s, out_dir, fmt)

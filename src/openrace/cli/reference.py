@@ -71,13 +71,15 @@ def command_reference() -> str:
 def metric_reference() -> str:
     """Every metric of the catalogue: name, title, definition, unit, source, groupings,
     periods, options with their choices and defaults, and caveats, as Markdown."""
-    from openrace.metrics.catalogue import METRIC_MODULES, load_catalogue
+    from openrace.metrics.catalogue import load_catalogue, metric_modules
+
+    modules = list(metric_modules())
 
     def place(m: Any) -> tuple[int, int]:
         # the catalogue's order depends on which module was imported first; the document
         # follows the modules' order and each module's order of definition
         module = m.build.__module__
-        rank = METRIC_MODULES.index(module) if module in METRIC_MODULES else len(METRIC_MODULES)
+        rank = modules.index(module) if module in modules else len(modules)
         return rank, m.build.__code__.co_firstlineno
 
     out = []

@@ -39,9 +39,10 @@ def report(
         style="dim",
     )
     if result.empty_sections:
-        from openrace.report.sections import PLANNED
+        from openrace.report.sections import SECTION_COMMANDS
 
-        commands = sorted({PLANNED[n][1] for n in result.empty_sections if n in PLANNED})
+        commands = sorted({SECTION_COMMANDS[n] for n in result.empty_sections
+                           if n in SECTION_COMMANDS})
         out_console.print(
             "no data yet for: " + ", ".join(result.empty_sections)
             + (f" (run {' / '.join(f'`{c}`' for c in commands)})" if commands else ""),

@@ -1,7 +1,8 @@
 """The ``openrace update`` command group: one subcommand per source (``hf``,
-``openalex``, ``github``).
+``openalex``, ``github``, ``benchmarks``, ``epoch``).
 
-Each source's CLI module imports :data:`update_app` and adds its subcommand.
+Each source's CLI module defines ``update``; :mod:`openrace.cli` adds it here under the
+name of the source's :class:`~openrace.sources.SourceSpec`.
 """
 
 from __future__ import annotations

@@ -49,6 +49,8 @@ from openrace.sources.epoch import (
     parse_csv,
 )
 from openrace.store import Store, utcnow
+from openrace.store.runs import Run
+from openrace.store.vocabulary import OK
 
 SOURCE = "epoch"
 SCOPE = "models"
@@ -219,12 +221,11 @@ def harvest(
     for s in subsets:
         if s not in FILES:
             raise OpenraceError(f"unknown Epoch list {s!r}; lists: {', '.join(FILES)}")
-    prev = store.resumable_run(SOURCE, SCOPE)
-    if prev is not None:
-        store.finish_run(prev["run_id"], "interrupted", "superseded by a new update")
-    run_id = store.start_run(SOURCE, SCOPE, {"subsets": list(subsets), "endpoint": client.endpoint})
-    res = EpochResult(run_id=run_id)
-    try:
+    params = {"subsets": list(subsets), "endpoint": client.endpoint}
+    # a new update replaces the snapshot whole: it never resumes one
+    with store.run(SOURCE, SCOPE, params, resume=False,
+                   superseded="superseded by a new update") as run:
+        res = EpochResult(run_id=run.run_id)
         rows: list[EpochRow] = []
         bad: list[tuple[str, BadRow]] = []
         modified: list[datetime] = []
@@ -251,18 +252,13 @@ def harvest(
                 progress(f"epoch {s}: {len(parsed):,} rows, {len(rejects):,} rejected")
         models, dupes = merge(rows)
         bad += [("merge", b) for b in dupes]
-        _store(store, res, models, bad, modified)
-    except OpenraceError as exc:
-        store.finish_run(run_id, "failed", str(exc)[:500])
-        raise
-    except KeyboardInterrupt:
-        store.finish_run(run_id, "interrupted", "interrupted")
-        raise
+        _store(store, run, res, models, bad, modified)
     return res
 
 
 def _store(
     store: Store,
+    run: Run,
     res: EpochResult,
     models: Mapping[str, EpochRow],
     bad: list[tuple[str, BadRow]],
@@ -342,23 +338,7 @@ def _store(
     ]
     ids = [a["artifact_id"] for a in arts]
     with store.transaction():
-        stale = [
-            r["artifact_id"]
-            for r in store.dicts(
-                "SELECT artifact_id FROM artifacts WHERE source = ? AND kind = 'release' AND "
-                "artifact_id NOT IN (SELECT unnest(?::VARCHAR[]))",
-                [SOURCE, ids],
-            )
-        ]
-        if stale:
-            store.con.execute(
-                "DELETE FROM attributions WHERE artifact_id IN (SELECT unnest(?::VARCHAR[]))",
-                [stale],
-            )
-            store.con.execute(
-                "DELETE FROM artifacts WHERE artifact_id IN (SELECT unnest(?::VARCHAR[]))", [stale]
-            )
-        res.removed = len(stale)
+        res.removed = len(store.remove_stale(SOURCE, "release", ids))
         store.upsert("artifacts", arts, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, [METHOD], attrs)
         refresh_dated_owners(store)
@@ -379,7 +359,7 @@ def _store(
             store.set_meta("epoch_coverage", res.latest_publication)
         store.set_meta("epoch_files", json.dumps(res.files))
         store.set_meta("epoch_attribution", ATTRIBUTION)
-        store.finish_run(res.run_id, "ok")
+        run.stop(OK)  # in the snapshot's transaction
 
 
 def unmatched_organizations(store: Store) -> list[dict[str, Any]]:

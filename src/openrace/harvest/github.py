@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrace.errors import OpenraceError, UsageError
-from openrace.openness import license_class
+from openrace.errors import UsageError
+from openrace.rules.openness import license_class
 from openrace.sources.github import (
     BadRecord,
     CachedPage,
@@ -122,39 +122,19 @@ class GitHubHarvester:
             "per_page": self.client.per_page,
         }
         stats = GitHubStats(accounts=len(accounts))
-        prev = self.store.resumable_run(SOURCE, SCOPE)
-        state: dict[str, Any] = {}
-        if prev is not None and json.loads(prev["params"] or "{}") == params:
-            stats.run_id, stats.resumed = int(prev["run_id"]), True
-            self.store.con.execute(
-                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
-                [stats.run_id],
-            )
-            try:
-                state = json.loads(prev["cursor"] or "{}")
-            except ValueError:
-                state = {}
-            stats.not_found = list(state.get("not_found", []))
-        else:
-            if prev is not None:
-                self.store.finish_run(
-                    prev["run_id"], "interrupted", "superseded by a run with other parameters"
-                )
-            stats.run_id = self.store.start_run(SOURCE, SCOPE, params)
-        try:
+        with self.store.run(SOURCE, SCOPE, params) as run:
+            stats.run_id, stats.resumed = run.run_id, run.resumed
+            state: dict[str, Any] = {}
+            if run.resumed:
+                try:
+                    state = json.loads(run.cursor or "{}")
+                except ValueError:
+                    state = {}
+                stats.not_found = list(state.get("not_found", []))
             self._walk(accounts, state, stats)
-        except OpenraceError as exc:
-            self.store.finish_run(stats.run_id, "failed", str(exc)[:500])
-            raise
-        except KeyboardInterrupt:
-            self.store.finish_run(stats.run_id, "interrupted", "interrupted")
-            raise
-        message = f"not found on GitHub: {', '.join(stats.not_found)}" if stats.not_found else None
-        self.store.finish_run(stats.run_id, "ok", message)
-        self.store.con.execute(
-            "UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
-            [utcnow().isoformat(timespec="seconds"), stats.run_id],
-        )
+            if stats.not_found:
+                run.message = f"not found on GitHub: {', '.join(stats.not_found)}"
+            run.watermark = utcnow().isoformat(timespec="seconds")
         return stats
 
     def _walk(self, accounts: list[Account], state: dict[str, Any], stats: GitHubStats) -> None:

@@ -46,12 +46,17 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openrace.attribution import NAMESPACES_CTE, REPOS_CTE, repo_overrides_sql
 from openrace.errors import StoreError, UsageError
-from openrace.lineage import refresh_inherited
-from openrace.openness import license_class
+from openrace.rules.openness import license_class
 from openrace.sources.hf import PAGE_SIZE, PARSERS, HubClient, HubPage, HubRecord
 from openrace.store import Store, is_size, utcnow
+from openrace.store.attributions import (
+    insert_hub_attributions,
+    refresh_hub_attributions,
+    refresh_inherited,
+)
+from openrace.store.runs import Run
+from openrace.store.vocabulary import INTERRUPTED, OK
 
 SOURCE = "hf"
 #: DuckDB's checkpoint threshold during an update: a checkpoint every 16 MB of log (the
@@ -189,17 +194,18 @@ class HubHarvester:
                   "endpoint": self.client.endpoint}
         if opts.mode == "registry":
             params["budget"] = opts.budget
-        prior = self.store.resumable_run(SOURCE, scope)
-        if prior is not None and json.loads(prior["params"] or "{}") == params:
-            stats.run_id, stats.resumed = int(prior["run_id"]), True
-            self.store.con.execute(
-                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
-                [stats.run_id])
-        else:
-            if prior is not None:
-                self.store.finish_run(int(prior["run_id"]), "abandoned",
-                                      "superseded by an update with other parameters")
-            stats.run_id = self.store.start_run(SOURCE, scope, params)
+        with self.store.run(SOURCE, scope, params,
+                            interrupted="interrupted by the user") as run:
+            stats.run_id, stats.resumed = run.run_id, run.resumed
+            self._update(opts, stats)
+            self.store.checkpoint(stats.run_id, requests=stats.requests, read=stats.read,
+                                  stored=stats.stored, rejected=stats.rejected)
+            self._record_coverage(opts, stats)
+        self.progress("done", stats.as_dict())
+        return stats
+
+    def _update(self, opts: HarvestOptions, stats: HarvestStats) -> None:
+        """The levels of the update of run ``stats.run_id`` (closed by :meth:`run`)."""
         self._pages_left = opts.max_pages
         # requests already spent by the scopes of a resumed update count for the budget
         self._spent = int(self.store.con.execute(
@@ -224,11 +230,7 @@ class HubHarvester:
             limit = _auto_limit(self._artifacts) if self._auto_limit else opts.memory_limit
             with self.store.settings(memory_limit=limit, checkpoint_threshold=CHECKPOINT_EVERY):
                 self._levels(opts, stats)
-        except KeyboardInterrupt:
-            self.store.finish_run(stats.run_id, "interrupted", "interrupted by the user")
-            raise
         except duckdb.OutOfMemoryException as exc:
-            self.store.finish_run(stats.run_id, "failed", "out of memory")
             raise StoreError(
                 f"the store ran out of memory under its bound ({str(exc).splitlines()[0]}); "
                 "re-run with a larger --memory-limit to resume"
@@ -236,15 +238,6 @@ class HubHarvester:
         except duckdb.FatalException as exc:  # the connection is lost, the file intact
             raise StoreError(f"the store stopped the update ({str(exc).splitlines()[0]}); "
                              "re-run to resume") from None
-        except BaseException as exc:
-            self.store.finish_run(stats.run_id, "failed", str(exc)[:500])
-            raise
-        self.store.checkpoint(stats.run_id, requests=stats.requests, read=stats.read,
-                              stored=stats.stored, rejected=stats.rejected)
-        self._record_coverage(opts, stats)
-        self.store.finish_run(stats.run_id, "ok")
-        self.progress("done", stats.as_dict())
-        return stats
 
     def _levels(self, opts: HarvestOptions, stats: HarvestStats) -> None:
         """Harvest each level's scopes (one level in ``full`` mode), then the inherited
@@ -389,53 +382,47 @@ class HubHarvester:
             "SELECT run_id, status, cursor FROM harvest_runs WHERE source = ? AND scope = ? "
             "AND json_extract_string(params, '$.parent') = ? ORDER BY run_id DESC LIMIT 1",
             [SOURCE, sc.name, str(stats.run_id)])
-        cursor = None
-        if done and done[0]["status"] == "ok":
+        if done and done[0]["status"] == OK:
             self.progress("scope_done", {"scope": sc.name, "skipped": True})
             return
-        if done:
-            run_id, cursor = int(done[0]["run_id"]), done[0]["cursor"]
-            self.store.con.execute(
-                "UPDATE harvest_runs SET status = 'running' WHERE run_id = ?", [run_id])
-        else:
-            run_id = self.store.start_run(SOURCE, sc.name, {"parent": str(stats.run_id),
-                                                            **sc.query})
+        with self.store.run(SOURCE, sc.name, {"parent": str(stats.run_id), **sc.query},
+                            interrupted="interrupted by the user") as run:
+            if self._scope_pages(sc, opts, stats, run):
+                return
+        self.progress("scope_done", {"scope": sc.name, "skipped": False})
+
+    def _scope_pages(self, sc: _Scope, opts: HarvestOptions, stats: HarvestStats,
+                     run: Run) -> bool:
+        """Harvest the pages of scope run ``run``; True when the page limit stopped it."""
+        run_id, cursor = run.run_id, run.cursor
         stats.scopes += 1
         stats.scope_runs.append(run_id)
         watermark = None if opts.refreshing else self.store.last_watermark(SOURCE, sc.name)
         since = datetime.fromisoformat(watermark) if watermark else None
         self.progress("scope", {"scope": sc.name, "run_id": run_id})
-        try:
-            pages = self.client.pages(sc.kind, cursor=cursor, page_size=opts.page_size,
-                                      since=since, **sc.query)
-            batch: list[_Parsed] = []
-            for page in pages:
-                parsed = self._parse_page(page, since)
-                batch.append(parsed)
-                limited = False
-                if self._pages_left is not None:
-                    self._pages_left -= 1
-                    limited = self._pages_left <= 0
-                if (parsed.stop or limited or page.next_cursor is None
-                        or sum(len(b.records) + len(b.bad) for b in batch)
-                        >= opts.commit_every):
-                    self._flush(run_id, sc, batch, stats)
-                    batch = []
-                    gc.collect()  # with the batch gone, a pass over little (_paused_gc)
-                if limited:
-                    self.store.finish_run(run_id, "interrupted", "page limit reached")
-                    return
-                if parsed.stop:
-                    break
-                self.store.let_readers_in()  # between transactions: readers may come in
-        except KeyboardInterrupt:
-            self.store.finish_run(run_id, "interrupted", "interrupted by the user")
-            raise
-        except BaseException as exc:
-            self.store.finish_run(run_id, "failed", str(exc)[:500])
-            raise
-        self.store.finish_run(run_id, "ok")
-        self.progress("scope_done", {"scope": sc.name, "skipped": False})
+        pages = self.client.pages(sc.kind, cursor=cursor, page_size=opts.page_size,
+                                  since=since, **sc.query)
+        batch: list[_Parsed] = []
+        for page in pages:
+            parsed = self._parse_page(page, since)
+            batch.append(parsed)
+            limited = False
+            if self._pages_left is not None:
+                self._pages_left -= 1
+                limited = self._pages_left <= 0
+            if (parsed.stop or limited or page.next_cursor is None
+                    or sum(len(b.records) + len(b.bad) for b in batch)
+                    >= opts.commit_every):
+                self._flush(run_id, sc, batch, stats)
+                batch = []
+                gc.collect()  # with the batch gone, a pass over little (_paused_gc)
+            if limited:
+                run.stop(INTERRUPTED, "page limit reached")
+                return True
+            if parsed.stop:
+                break
+            self.store.let_readers_in()  # between transactions: readers may come in
+        return False
 
     def _parse_page(self, page: HubPage, since: datetime | None) -> _Parsed:
         records, stop = page.records, False
@@ -554,7 +541,7 @@ class HubHarvester:
         self.store.append("lineage", _edges(records, seen_ids))
         if new.num_rows:
             # nothing to delete: these artifacts are new to the store
-            _insert_hub_attributions(self.store, arts.select(["artifact_id", "source_id"])
+            insert_hub_attributions(self.store, arts.select(["artifact_id", "source_id"])
                                      .filter(pc.is_in(arts.column("artifact_id"),
                                                       value_set=new.column("artifact_id"))))
 
@@ -629,50 +616,6 @@ def _detail(r: HubRecord) -> str:
 @lru_cache(maxsize=4096)
 def _license_class(value: str | None) -> str:
     return license_class(value)
-
-
-#: The set-based form of :func:`openrace.attribution.hub_attribution`: the ``registry`` or
-#: ``unattributed`` row of every Hub artifact of ``{hub}`` (a relation with
-#: ``artifact_id``, ``source_id``).
-_HUB_ATTRIBUTIONS = f"""
-WITH {NAMESPACES_CTE}, {REPOS_CTE},
-hub AS (
-    SELECT artifact_id, CASE WHEN contains(source_id, '/')
-        THEN lower(split_part(source_id, '/', 1)) ELSE '' END AS namespace,
-        source_id
-    FROM {{hub}}
-),
-over AS ({repo_overrides_sql("hub", "artifact_id", "source_id")})
-INSERT INTO attributions
-SELECT h.artifact_id, coalesce(o.org_id, ns.org_id), coalesce(o.country, ns.country), 1.0,
-       CASE WHEN coalesce(o.org_id, ns.org_id) IS NULL THEN 'unattributed' ELSE 'registry' END,
-       CASE WHEN o.org_id IS NOT NULL THEN 'hub repository ' || o.pattern
-            ELSE 'hub namespace ' || CASE WHEN h.namespace = '' THEN h.source_id
-                                          ELSE h.namespace END END
-FROM hub h LEFT JOIN over o ON o.key = h.artifact_id
-LEFT JOIN ns ON ns.namespace = h.namespace AND h.namespace <> ''
-"""
-
-
-def _insert_hub_attributions(store: Store, artifacts: pa.Table) -> None:
-    """Attribute ``artifacts`` (``artifact_id``, ``source_id``; none attributed yet)."""
-    with store.registered("_openrace_hub", artifacts):
-        store.con.execute(_HUB_ATTRIBUTIONS.format(hub="_openrace_hub"))
-
-
-def refresh_hub_attributions(store: Store) -> int:
-    """Recompute the ``registry`` / ``unattributed`` attributions of every stored Hub
-    artifact from the registry's namespaces (after the registry changed). Returns rows
-    written."""
-    with store.transaction():
-        store.con.execute("DELETE FROM attributions WHERE artifact_id LIKE 'hf:%' "
-                          "AND method IN ('registry', 'unattributed')")
-        store.con.execute(_HUB_ATTRIBUTIONS.format(
-            hub="(SELECT artifact_id, source_id FROM artifacts WHERE source = 'hf')"))
-        n = store.con.execute("SELECT count(*) FROM attributions WHERE artifact_id LIKE "
-                              "'hf:%' AND method IN ('registry', 'unattributed')"
-                              ).fetchall()[0][0]
-    return int(n)
 
 
 def _later(a: str | None, b: datetime | None) -> str | None:

@@ -14,7 +14,7 @@ Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``
     Exact company / education / government AI works per country and year, and the works
     with authors at both a company and a university of the country (segment
     ``academia-industry``): a work counts for country C in sector S only when one of its
-    authors is at an institution of sector S located in C (:mod:`openrace.sectors`), never
+    authors is at an institution of sector S located in C (:mod:`openrace.rules.sectors`), never
     because a sector filter and a country filter happen to match different authors. For
     each of the ``exact_countries`` countries with the most AI works: a ``group_by`` over
     institutions finds the 100 institutions with the most works matching both filters
@@ -25,7 +25,7 @@ Three parts, each a resumable harvest run (``harvest_runs``, source ``openalex``
 ``top:<selection>``
     For each year, the ``top`` most-cited AI works with their full authorships, through
     cursor paging sorted by ``cited_by_count``: ``artifacts`` (kind ``work``),
-    ``attributions`` (method ``affiliation``, see :mod:`openrace.affiliation`) and
+    ``attributions`` (method ``affiliation``, see :mod:`openrace.rules.affiliation`) and
     ``observations`` (``cited_by_count`` and the work's rank in its year,
     ``cited_rank`` / ``cited_rank_broad``). Each page is committed with its cursor, so an
     interrupted run (a kill, the daily allowance) resumes at the next page.
@@ -43,9 +43,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrace.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
-from openrace.errors import OpenraceError, UsageError
-from openrace.sectors import RorIndex
+from openrace.errors import UsageError
+from openrace.rules.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
+from openrace.rules.sectors import RorIndex
 from openrace.sources.openalex import (
     DEFAULT_SELECTION,
     FREE_ALLOWANCE_USD,
@@ -153,33 +153,6 @@ class OpenAlexHarvester:
         if self.progress is not None:
             self.progress(text)
 
-    def _run(self, scope: str, params: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
-        """Resume the unfinished run of ``scope`` with the same parameters, or start one."""
-        prev = self.store.resumable_run(SOURCE, scope)
-        if prev is not None and json.loads(prev["params"] or "{}") == params:
-            self.store.con.execute(
-                "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?",
-                [prev["run_id"]])
-            return int(prev["run_id"]), prev
-        if prev is not None:
-            self.store.finish_run(prev["run_id"], "interrupted",
-                                  "superseded by a run with other parameters")
-        return self.store.start_run(SOURCE, scope, params), None
-
-    def _guard(self, run_id: int, fn: Callable[[], None]) -> None:
-        """Run ``fn``; close the run as ok, or as failed with the error (kept resumable)."""
-        try:
-            fn()
-        except OpenraceError as exc:
-            self.store.finish_run(run_id, "failed", str(exc)[:500])
-            raise
-        except KeyboardInterrupt:
-            self.store.finish_run(run_id, "interrupted", "interrupted")
-            raise
-        self.store.finish_run(run_id, "ok")
-        self.store.con.execute("UPDATE harvest_runs SET watermark = ? WHERE run_id = ?",
-                               [utcnow().date().isoformat(), run_id])
-
     # -- the plan ------------------------------------------------------------------------------
 
     def _pending(self, scope: str, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -258,43 +231,45 @@ class OpenAlexHarvester:
     def aggregates(self) -> PartResult:
         """Per-country AI works per year, by institution-type segment, and the pair."""
         scope = f"aggregates:{self.selection}"
-        run_id, prev = self._run(scope, self._agg_params())
-        res = PartResult("aggregates", run_id, resumed=prev is not None)
-        measure = measure_name(self.selection)
-        pair_measure = f"{measure}_coauthored"
-        done = {(r["measure"], r["period"], r["segment"]) for r in self.store.dicts(
-            "SELECT DISTINCT measure, period, segment FROM aggregates WHERE source = ? "
-            "AND run_id = ? AND country = ?", [SOURCE, run_id, WORLD])}
+        with self.store.run(SOURCE, scope, self._agg_params()) as run:
+            run_id, prev = run.run_id, run.previous
+            res = PartResult("aggregates", run_id, resumed=prev is not None)
+            measure = measure_name(self.selection)
+            pair_measure = f"{measure}_coauthored"
+            done = {(r["measure"], r["period"], r["segment"]) for r in self.store.dicts(
+                "SELECT DISTINCT measure, period, segment FROM aggregates WHERE source = ? "
+                "AND run_id = ? AND country = ?", [SOURCE, run_id, WORLD])}
 
-        def work() -> None:
-            for year in self.years:
-                for segment, types in SEGMENTS.items():
-                    if (measure, str(year), segment) in done:
-                        res.skipped += 1
-                        continue
-                    f = f"{self.filter},publication_year:{year}"
-                    before = self.client.requests
-                    if types:
-                        # per country, a type filter and a country filter would match
-                        # different authors: only the world total here (sectors part)
-                        f += f",authorships.institutions.type:{types}"
-                        groups, total = [], self.client.count(f)
-                    else:
-                        groups, total = self.client.group_by(f, "authorships.countries")
-                    self._store_groups(run_id, res, measure, str(year), segment, groups,
-                                       total, self.client.requests - before)
-                    self._say(f"aggregates {year} {segment}: {total:,} works, "
-                              f"{len(groups)} countries")
-            if (pair_measure, str(self.last_year), "pair") not in done:
-                self._pair(run_id, res, pair_measure)
-            else:
-                res.skipped += 1
-            if (measure, str(self.last_year), ALL_WITH_HK) not in done:
-                self._china_with_hk(run_id, res, measure, pair_measure)
-            else:
-                res.skipped += 1
+            def work() -> None:
+                for year in self.years:
+                    for segment, types in SEGMENTS.items():
+                        if (measure, str(year), segment) in done:
+                            res.skipped += 1
+                            continue
+                        f = f"{self.filter},publication_year:{year}"
+                        before = self.client.requests
+                        if types:
+                            # per country, a type filter and a country filter would match
+                            # different authors: only the world total here (sectors part)
+                            f += f",authorships.institutions.type:{types}"
+                            groups, total = [], self.client.count(f)
+                        else:
+                            groups, total = self.client.group_by(f, "authorships.countries")
+                        self._store_groups(run_id, res, measure, str(year), segment, groups,
+                                           total, self.client.requests - before)
+                        self._say(f"aggregates {year} {segment}: {total:,} works, "
+                                  f"{len(groups)} countries")
+                if (pair_measure, str(self.last_year), "pair") not in done:
+                    self._pair(run_id, res, pair_measure)
+                else:
+                    res.skipped += 1
+                if (measure, str(self.last_year), ALL_WITH_HK) not in done:
+                    self._china_with_hk(run_id, res, measure, pair_measure)
+                else:
+                    res.skipped += 1
 
-        self._guard(run_id, work)
+            work()
+            run.watermark = utcnow().date().isoformat()
         return res
 
     def _store_groups(self, run_id: int, res: PartResult, measure: str, period: str,
@@ -476,55 +451,57 @@ class OpenAlexHarvester:
         country's academia and industry (see the module docstring); one country at a time,
         each committed whole, so that a resumed run skips the countries done."""
         scope = f"sectors:{self.selection}"
-        run_id, prev = self._run(scope, self._sector_params())
-        res = PartResult("sectors", run_id, resumed=prev is not None)
-        measure = measure_name(self.selection)
-        done = {cc for _, cc in self._sectors_done(run_id)}
-        period = f"{self.first_year}-{self.last_year}"
+        with self.store.run(SOURCE, scope, self._sector_params()) as run:
+            run_id, prev = run.run_id, run.previous
+            res = PartResult("sectors", run_id, resumed=prev is not None)
+            measure = measure_name(self.selection)
+            done = {cc for _, cc in self._sectors_done(run_id)}
+            period = f"{self.first_year}-{self.last_year}"
 
-        def per_year(filt: str) -> dict[str, int]:
-            years, _ = self.client.group_by(f"{self.filter},publication_year:{period},{filt}",
-                                            "publication_year")
-            out = {}
-            for g in years:
-                key, n = str(g.get("key")), g.get("count")
-                if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
-                    out[key] = n
-            return out
+            def per_year(filt: str) -> dict[str, int]:
+                years, _ = self.client.group_by(f"{self.filter},publication_year:{period},{filt}",
+                                                "publication_year")
+                out = {}
+                for g in years:
+                    key, n = str(g.get("key")), g.get("count")
+                    if key.isdigit() and isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                        out[key] = n
+                return out
 
-        def work() -> None:
-            countries = self._top_countries(res) if self.exact_countries else []
-            for cc in countries:
-                if cc in done:
-                    res.skipped += 1
-                    continue
-                before = self.client.requests
-                counts: dict[str, tuple[dict[str, int], int, int, int]] = {}
-                ids: dict[str, list[str]] = {}
-                for segment in EXACT:
-                    groups, bound = self.client.top_groups(
-                        f"{self.filter},publication_year:{period},"
-                        f"authorships.institutions.type:{SEGMENTS[segment]},"
-                        f"authorships.institutions.country_code:{cc}",
-                        "authorships.institutions.id")
-                    candidates = [i for i in (short_id(g.get("key")) for g in groups) if i]
-                    self._resolve(candidates)
-                    ids[segment] = [i for i in candidates if self._qualifies(i, segment, cc)]
-                    found = (per_year(f"authorships.institutions.id:{'|'.join(ids[segment])}")
-                             if ids[segment] else {})
-                    counts[segment] = (found, bound, len(candidates), len(ids[segment]))
-                # a company and a university of the same country on one work: two OR
-                # clauses of the country's own qualifying ids, ANDed
-                both = (per_year(f"authorships.institutions.id:{'|'.join(ids['company'])},"
-                                 f"authorships.institutions.id:{'|'.join(ids['education'])}")
-                        if ids["company"] and ids["education"] else {})
-                self._store_exact(run_id, res, measure, cc, counts, both,
-                                  self.client.requests - before)
-                self._say(f"{cc}: " + ", ".join(
-                    f"{seg} {sum(c[0].values()):,} works from {c[3]} of {c[2]} institutions"
-                    for seg, c in counts.items()))
+            def work() -> None:
+                countries = self._top_countries(res) if self.exact_countries else []
+                for cc in countries:
+                    if cc in done:
+                        res.skipped += 1
+                        continue
+                    before = self.client.requests
+                    counts: dict[str, tuple[dict[str, int], int, int, int]] = {}
+                    ids: dict[str, list[str]] = {}
+                    for segment in EXACT:
+                        groups, bound = self.client.top_groups(
+                            f"{self.filter},publication_year:{period},"
+                            f"authorships.institutions.type:{SEGMENTS[segment]},"
+                            f"authorships.institutions.country_code:{cc}",
+                            "authorships.institutions.id")
+                        candidates = [i for i in (short_id(g.get("key")) for g in groups) if i]
+                        self._resolve(candidates)
+                        ids[segment] = [i for i in candidates if self._qualifies(i, segment, cc)]
+                        found = (per_year(f"authorships.institutions.id:{'|'.join(ids[segment])}")
+                                 if ids[segment] else {})
+                        counts[segment] = (found, bound, len(candidates), len(ids[segment]))
+                    # a company and a university of the same country on one work: two OR
+                    # clauses of the country's own qualifying ids, ANDed
+                    both = (per_year(f"authorships.institutions.id:{'|'.join(ids['company'])},"
+                                     f"authorships.institutions.id:{'|'.join(ids['education'])}")
+                            if ids["company"] and ids["education"] else {})
+                    self._store_exact(run_id, res, measure, cc, counts, both,
+                                      self.client.requests - before)
+                    self._say(f"{cc}: " + ", ".join(
+                        f"{seg} {sum(c[0].values()):,} works from {c[3]} of {c[2]} institutions"
+                        for seg, c in counts.items()))
 
-        self._guard(run_id, work)
+            work()
+            run.watermark = utcnow().date().isoformat()
         return res
 
     def _qualifies(self, iid: str, segment: str, country: str) -> bool:
@@ -565,45 +542,48 @@ class OpenAlexHarvester:
     def top_works(self) -> PartResult:
         """The ``top`` most-cited AI works of each year, with authorships."""
         scope = f"top:{self.selection}"
-        run_id, prev = self._run(scope, self._top_params())
-        res = PartResult("works", run_id, resumed=prev is not None)
-        state: dict[str, Any] = {}
-        if prev is not None and prev.get("cursor"):
-            try:
-                state = json.loads(prev["cursor"])
-            except ValueError:
-                state = {}
-        per_page = min(PER_PAGE, self.top)
-        rank_name = rank_metric(self.selection)
+        with self.store.run(SOURCE, scope, self._top_params()) as run:
+            run_id, prev = run.run_id, run.previous
+            res = PartResult("works", run_id, resumed=prev is not None)
+            state: dict[str, Any] = {}
+            if prev is not None and prev.get("cursor"):
+                try:
+                    state = json.loads(prev["cursor"])
+                except ValueError:
+                    state = {}
+            per_page = min(PER_PAGE, self.top)
+            rank_name = rank_metric(self.selection)
 
-        def work() -> None:
-            start = int(state.get("year", self.first_year))
-            for year in self.years:
-                if year < start:
-                    res.skipped += 1
-                    continue
-                same = year == start
-                done = int(state.get("done", 0)) if same else 0
-                cursor = state.get("cursor") if same else None
-                if done >= self.top:
-                    continue
-                pages = self.client.pages(
-                    "works", cursor=cursor, filter=f"{self.filter},publication_year:{year}",
-                    sort="cited_by_count:desc", select=",".join(WORK_FIELDS), per_page=per_page)
-                for page in pages:
-                    items = page.items[: self.top - done]
-                    finished = done + len(items) >= self.top or page.next_cursor is None
-                    nxt = ({"year": year + 1, "cursor": None, "done": 0} if finished else
-                           {"year": year, "cursor": page.next_cursor, "done": done + len(items)})
-                    self._store_works(run_id, res, items, page.junk, first_rank=done + 1,
-                                      rank_name=rank_name, cursor=json.dumps(nxt),
-                                      requests=page.requests, extra={"top_year": year})
-                    done += len(items)
-                    if finished:
-                        break
-                self._say(f"top-cited {year}: {done:,} works")
+            def work() -> None:
+                start = int(state.get("year", self.first_year))
+                for year in self.years:
+                    if year < start:
+                        res.skipped += 1
+                        continue
+                    same = year == start
+                    done = int(state.get("done", 0)) if same else 0
+                    cursor = state.get("cursor") if same else None
+                    if done >= self.top:
+                        continue
+                    pages = self.client.pages(
+                        "works", cursor=cursor, filter=f"{self.filter},publication_year:{year}",
+                        sort="cited_by_count:desc", select=",".join(WORK_FIELDS), per_page=per_page)
+                    for page in pages:
+                        items = page.items[: self.top - done]
+                        finished = done + len(items) >= self.top or page.next_cursor is None
+                        nxt = ({"year": year + 1, "cursor": None, "done": 0} if finished
+                               else {"year": year, "cursor": page.next_cursor,
+                                     "done": done + len(items)})
+                        self._store_works(run_id, res, items, page.junk, first_rank=done + 1,
+                                          rank_name=rank_name, cursor=json.dumps(nxt),
+                                          requests=page.requests, extra={"top_year": year})
+                        done += len(items)
+                        if finished:
+                            break
+                    self._say(f"top-cited {year}: {done:,} works")
 
-        self._guard(run_id, work)
+            work()
+            run.watermark = utcnow().date().isoformat()
         return res
 
     def _store_works(self, run_id: int, res: PartResult, items: list[Any], junk: list[Any], *,
@@ -694,40 +674,38 @@ class OpenAlexHarvester:
 
     def link_models(self) -> PartResult:
         """Resolve ``arxiv:*`` tags of the store's Hub models to OpenAlex works."""
-        run_id, prev = self._run("links", {})
-        res = PartResult("links", run_id, resumed=prev is not None)
-        wanted = self._wanted_links()
-        stored = self._stored_links()
+        with self.store.run(SOURCE, "links", {}) as run:
+            run_id, prev = run.run_id, run.previous
+            res = PartResult("links", run_id, resumed=prev is not None)
+            wanted = self._wanted_links()
+            stored = self._stored_links()
 
-        def work() -> None:
-            # papers already in the store (e.g. top-cited ones) are linked without a request
-            with self.store.transaction():
-                for arxiv in sorted(set(wanted) & set(stored)):
-                    n = self.store.con.execute(
-                        "UPDATE artifacts SET tags = list_distinct(list_concat(tags, ?)) "
-                        "WHERE artifact_id = ? AND NOT list_has_all(tags, ?) "
-                        "RETURNING artifact_id",
-                        [wanted[arxiv], stored[arxiv], wanted[arxiv]]).fetchall()
-                    res.stored += len(n)
-                    res.skipped += 1 - len(n)
-            todo = [a for a in sorted(wanted) if a not in stored]
-            for batch in _chunks(todo, 50):
-                before = self.client.requests
-                dois = [f"10.48550/arxiv.{a}" for a in batch]
-                found = self.client.works_by_doi(dois, select=",".join(WORK_FIELDS))
-                links: dict[str, list[str]] = {}
-                for raw in found:
-                    doi = str(raw.get("doi") or "").lower()
-                    arxiv = doi.split("10.48550/arxiv.", 1)[-1] if "arxiv." in doi else None
-                    wid = str(raw.get("id") or "").rsplit("/", 1)[-1]
-                    if arxiv in wanted:
-                        links[wid] = wanted[arxiv]
-                self._store_works(run_id, res, found, [], first_rank=None, rank_name=None,
-                                  cursor=batch[-1], requests=self.client.requests - before,
-                                  links=links)
-                self._say(f"model links: {len(found)} of {len(batch)} papers found")
+            def work() -> None:
+                # papers already in the store (e.g. top-cited ones) are linked without a request
+                with self.store.transaction():
+                    for arxiv in sorted(set(wanted) & set(stored)):
+                        n = int(self.store.add_tags(stored[arxiv], wanted[arxiv]))
+                        res.stored += n
+                        res.skipped += 1 - n
+                todo = [a for a in sorted(wanted) if a not in stored]
+                for batch in _chunks(todo, 50):
+                    before = self.client.requests
+                    dois = [f"10.48550/arxiv.{a}" for a in batch]
+                    found = self.client.works_by_doi(dois, select=",".join(WORK_FIELDS))
+                    links: dict[str, list[str]] = {}
+                    for raw in found:
+                        doi = str(raw.get("doi") or "").lower()
+                        arxiv = doi.split("10.48550/arxiv.", 1)[-1] if "arxiv." in doi else None
+                        wid = str(raw.get("id") or "").rsplit("/", 1)[-1]
+                        if arxiv in wanted:
+                            links[wid] = wanted[arxiv]
+                    self._store_works(run_id, res, found, [], first_rank=None, rank_name=None,
+                                      cursor=batch[-1], requests=self.client.requests - before,
+                                      links=links)
+                    self._say(f"model links: {len(found)} of {len(batch)} papers found")
 
-        self._guard(run_id, work)
+            work()
+            run.watermark = utcnow().date().isoformat()
         return res
 
 

@@ -40,10 +40,12 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from openrace.errors import UsageError
+from openrace.sources import SPECS
 
 GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "access", "none")
 PERIODS: tuple[str, ...] = ("month", "quarter", "year", "none")
-SOURCES: tuple[str, ...] = ("registry", "hf", "openalex", "github", "benchmarks", "epoch")
+#: The sources a metric may be built from: the names of the sources' specs.
+SOURCES: tuple[str, ...] = tuple(s.name for s in SPECS)
 
 #: The value of ``group`` when a metric is evaluated with ``by="none"``.
 ALL = "all"

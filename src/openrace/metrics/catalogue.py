@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,16 +24,13 @@ import pyarrow.compute as pc
 from openrace.errors import QueryError, UsageError
 from openrace.metrics.base import ALL, Metric, Query, Tables
 
-#: Modules that define metrics; each registers its metrics on import. Modules that do not
-#: exist (yet) are skipped.
-METRIC_MODULES: tuple[str, ...] = (
-    "openrace.metrics.releases",
-    "openrace.metrics.openness",
-    "openrace.metrics.hub",
-    "openrace.metrics.research",
-    "openrace.metrics.code",
-    "openrace.metrics.capability",
-)
+
+def metric_modules() -> tuple[str, ...]:
+    """Modules that define metrics, from the sources' specs; each registers its metrics
+    on import."""
+    from openrace.sources import SPECS
+
+    return tuple(f"openrace.metrics.{m}" for s in SPECS for m in s.metrics)
 
 
 class Catalogue:
@@ -179,11 +175,11 @@ _loaded = False
 
 
 def load_catalogue() -> Catalogue:
-    """The catalogue with every metric module imported (modules not yet written are skipped)."""
+    """The catalogue with every metric module of the sources' specs imported (a module a
+    spec names that does not exist is an ImportError)."""
     global _loaded
     if not _loaded:
-        for mod in METRIC_MODULES:
-            if importlib.util.find_spec(mod) is not None:
-                importlib.import_module(mod)
+        for mod in metric_modules():
+            importlib.import_module(mod)
         _loaded = True
     return CATALOGUE

@@ -70,12 +70,8 @@ def export_parquet(store: Store, directory: Path, tables: Iterable[str] = METRIC
         if t not in TABLES:
             raise UsageError(f"unknown table {t!r}")
         target = directory / f"{t}.parquet"
-        store.con.execute(f"COPY (SELECT * FROM \"{t}\") TO '{_sql_path(target)}' (FORMAT PARQUET)")
+        store.copy_to(f'SELECT * FROM "{t}"', target, "FORMAT PARQUET")
     return directory
-
-
-def _sql_path(p: Path) -> str:
-    return str(p).replace("'", "''")
 
 
 class SparkTables:

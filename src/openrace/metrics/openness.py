@@ -1,6 +1,6 @@
 """Openness metrics: how open the open-weight releases are.
 
-Grades come from :mod:`openrace.openness` (computed when the registry is synced): the
+Grades come from :mod:`openrace.rules.openness` (computed when the registry is synced): the
 Model Openness Framework class (I open science, II open tooling, III open model; releases
 without an OSI-approved licence are "ungraded") and whether a release meets the OSI Open
 Source AI Definition (weights, training code and data, under an OSI licence).

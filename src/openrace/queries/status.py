@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from openrace.coverage import source_coverage
+from openrace.queries.coverage import source_coverage
 from openrace.store import SCHEMA_VERSION, Store
 
 #: Columns of one source's row, in order (the table and the CSV).
@@ -62,7 +62,7 @@ def source_status(store: Store) -> list[dict[str, Any]]:
     (``last_run_status``: ok, failed, interrupted, running), and ``last_ok_run`` the end
     of its latest successful one (for the registry: its last sync); ``coverage_from`` /
     ``coverage_through`` the dates its data speak for (the oldest record's date, and the
-    coverage date of :func:`openrace.coverage.source_coverage`, else the newest
+    coverage date of :func:`openrace.queries.coverage.source_coverage`, else the newest
     record's date)."""
     arts = _by_source(
         store,

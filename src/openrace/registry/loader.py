@@ -20,8 +20,8 @@ import yaml
 from pydantic import ValidationError
 
 from openrace.errors import RegistryError
-from openrace.openness import is_known_license, license_class
 from openrace.registry.models import Organization, Release
+from openrace.rules.openness import is_known_license, license_class
 
 KINDS = ("organizations", "releases")
 

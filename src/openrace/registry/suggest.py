@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrace.openness import is_known_license
+from openrace.rules.openness import is_known_license
 from openrace.sources.epoch import name_key
 from openrace.store import Store
 

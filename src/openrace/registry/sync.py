@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from openrace.openness import Components, license_class, meets_osaid, mof_class
 from openrace.registry.loader import Registry, owner_at
+from openrace.rules.openness import Components, license_class, meets_osaid, mof_class
 from openrace.store import Store, utcnow
 
 #: the attribution method of an organisation's owner on a release's date
@@ -66,9 +66,7 @@ def refresh_dated_owners(store: Store) -> int:
                 rows.append({"artifact_id": r["artifact_id"], "org_id": r["org_id"],
                              "country": by_id[owner]["country"], "weight": r["weight"],
                              "method": OWNER_METHOD, "detail": owner})
-    with store.transaction():
-        store.con.execute("DELETE FROM attributions WHERE method = ?", [OWNER_METHOD])
-        store.insert("attributions", rows)
+    store.replace_method_attributions(OWNER_METHOD, rows)
     return len(rows)
 
 
@@ -117,18 +115,8 @@ def sync_registry(store: Store, registry: Registry) -> dict[str, int]:
             })
     ids = [a["artifact_id"] for a in art_rows]
     with store.transaction():
-        store.con.execute("DELETE FROM organizations")
-        store.upsert("organizations", org_rows, ["id"])
-        stale = store.con.execute(
-            "SELECT artifact_id FROM artifacts WHERE source = 'registry' AND kind = 'release' "
-            "AND artifact_id NOT IN (SELECT unnest(?))", [ids]
-        ).fetchall()
-        if stale:
-            gone = [s[0] for s in stale]
-            store.con.execute("DELETE FROM attributions WHERE artifact_id IN (SELECT unnest(?))",
-                              [gone])
-            store.con.execute("DELETE FROM artifacts WHERE artifact_id IN (SELECT unnest(?))",
-                              [gone])
+        store.replace_organizations(org_rows)
+        store.remove_stale("registry", "release", ids)
         store.upsert("artifacts", art_rows, ["artifact_id"], keep=["first_seen"])
         store.replace_attributions(ids, ["registry"], attr_rows)
         refresh_dated_owners(store)

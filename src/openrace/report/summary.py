@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from openrace.queries.runs import sources_refreshed
 from openrace.report.context import Headline, ReportContext
 from openrace.report.sections import Section
+from openrace.sources import SPECS
 
-SOURCE_NAMES = {"hf": "the Hugging Face Hub", "openalex": "OpenAlex", "github": "GitHub",
-                # the credit Epoch AI's CC BY licence asks for
-                "epoch": "Epoch AI, ‘Data on AI Models’ (published online at epoch.ai, "
-                         "https://epoch.ai/data/ai-models, licensed CC BY 4.0)"}
+#: How the summary credits each source: its spec's title.
+SOURCE_NAMES = {s.name: s.title for s in SPECS if s.name != "registry"}
 
 
 @dataclass
@@ -73,10 +72,7 @@ def data_as_of(ctx: ReportContext) -> tuple[datetime | None, list[str]]:
     synced = ctx.store.meta("registry_synced_at")
     if synced:
         stamps.append(datetime.fromisoformat(synced))
-    runs = ctx.store.dicts(
-        "SELECT source, max(coalesce(ended_at, started_at)) AS at FROM harvest_runs "
-        "WHERE status = 'ok' GROUP BY source ORDER BY source"
-    )
+    runs = sources_refreshed(ctx.store)
     sources = [SOURCE_NAMES.get(r["source"], r["source"]) for r in runs]
     stamps += [r["at"] for r in runs if r["at"] is not None]
     return (max(stamps) if stamps else None), sources
@@ -84,8 +80,6 @@ def data_as_of(ctx: ReportContext) -> tuple[datetime | None, list[str]]:
 
 def claim_rows(ctx: ReportContext, anchors: set[str]) -> tuple[list[ClaimRow], str]:
     """The bundled claims checked on the store, or why they cannot be shown."""
-    if importlib.util.find_spec("openrace.claims") is None:
-        return [], "No claims module is installed; `openrace claims` checks them."
     from openrace.claims import check_claims
 
     rows = []

@@ -52,6 +52,11 @@ from openrace.errors import (
 
 KINDS = ("model", "dataset")
 
+#: the relations of the Hub's ``base_model:<relation>:`` tags (the store's
+#: ``vocabulary.RELATIONS``; a test keeps them equal — the source does not import the
+#: store, so that ``openrace --help`` need not load DuckDB)
+RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
+
 #: The ``expand[]`` values the Hub's listing routes accept (``list_models`` /
 #: ``list_datasets`` docstrings of huggingface_hub 2.x; huggingface_hub PR #3182).
 LISTING_EXPAND: dict[str, frozenset[str]] = {
@@ -98,7 +103,6 @@ PLANS: dict[str, int] = {"anonymous": 500, "free": 1000, "pro": 2500, "team": 30
 WINDOW_SECONDS = 300.0
 #: Page size asked of the Hub (the most a listing page holds).
 PAGE_SIZE = 1000
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
 #: The Hub began storing creation dates on 2022-03-02: every repo created before carries
 #: ``2022-03-02T23:29:04.000Z`` (the lowest value, huggingface_hub ``ModelInfo`` docs) or a
 #: second or two later (the backfill's own pace, seen in huggingface_hub's recorded

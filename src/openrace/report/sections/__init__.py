@@ -23,14 +23,14 @@ Chart helpers with the report's colour-blind-safe palette are in
 :mod:`openrace.report.charts` (``stacked_bars``, ``lines``, ``ranked_bars``, ``heat``,
 ``base`` + ``finish`` for custom Altair charts, ``country_name``).
 
-The order of sections is :data:`SECTION_ORDER`. A section whose module does not exist yet
-is shown with its planned empty state (:data:`PLANNED`).
+The order of sections is :data:`SECTION_ORDER`: the sections of each source's
+:class:`~openrace.sources.SourceSpec`, in the specs' order, then the report's own
+(:data:`REPORT_SECTIONS`). A section module that does not exist is an ImportError.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,29 +38,20 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.sources import SPECS
+
+#: Sections of the report itself, after the sources' sections.
+REPORT_SECTIONS: tuple[str, ...] = ("methodology", "provenance")
+
 SECTION_ORDER: tuple[str, ...] = (
-    "releases",
-    "openness",
-    "adoption",
-    "diffusion",
-    "research",
-    "code",
-    "capability",
-    "methodology",
-    "provenance",
+    *(name for s in SPECS for name in s.sections),
+    *REPORT_SECTIONS,
 )
 
-#: Title and the command that fills each section, used when a section module is missing.
-PLANNED: Mapping[str, tuple[str, str]] = {
-    "releases": ("Releases", "openrace report"),
-    "openness": ("Openness", "openrace report"),
-    "adoption": ("Adoption", "openrace update hf"),
-    "diffusion": ("Diffusion", "openrace update hf"),
-    "research": ("Research", "openrace update openalex"),
-    "code": ("Code", "openrace update github"),
-    "capability": ("Capability", "openrace update benchmarks"),
-    "methodology": ("Methodology", "openrace report"),
-    "provenance": ("Provenance", "openrace report"),
+#: The command that fills each section: its source's update command.
+SECTION_COMMANDS: Mapping[str, str] = {
+    **{name: s.update_command for s in SPECS for name in s.sections},
+    **dict.fromkeys(REPORT_SECTIONS, "openrace report"),
 }
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -171,29 +162,20 @@ def to_arrow(data: Any) -> pa.Table:
 SectionBuilder = Callable[[Any], Section]
 
 
-def section_builder(name: str) -> SectionBuilder | None:
-    """The ``build`` function of section ``name``, or None if its module does not exist."""
-    module_name = f"{__name__}.{name}"
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name).build
+def section_builder(name: str) -> SectionBuilder:
+    """The ``build`` function of section ``name`` (ImportError if its module is missing)."""
+    builder: SectionBuilder = importlib.import_module(f"{__name__}.{name}").build
+    return builder
 
 
 def build_sections(ctx: Any, names: Sequence[str] = SECTION_ORDER) -> list[Section]:
-    """Build every section in order; a missing module gives its planned empty state."""
-    out: list[Section] = []
-    for name in names:
-        builder = section_builder(name)
-        if builder is None:
-            title, command = PLANNED.get(name, (name.title(), "openrace update"))
-            out.append(no_data(name, title, command))
-        else:
-            out.append(builder(ctx))
-    return out
+    """Build every section in order."""
+    return [section_builder(name)(ctx) for name in names]
 
 
 __all__ = [
-    "PLANNED",
+    "REPORT_SECTIONS",
+    "SECTION_COMMANDS",
     "SECTION_ORDER",
     "Chart",
     "EmptyState",

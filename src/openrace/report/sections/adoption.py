@@ -7,8 +7,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace import hub_listings
 from openrace.harvest.hf import coverage_note
+from openrace.queries import hf as hub_listings
+from openrace.queries.registry import organizations
+from openrace.queries.runs import last_ok_run
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
@@ -63,9 +65,8 @@ def share_of(rows: list[dict[str, Any]], code: str) -> float | None:
 
 def last_harvest(ctx: ReportContext) -> str:
     """The date of the latest completed Hub update."""
-    rows = ctx.store.dicts("SELECT max(ended_at) AS t FROM harvest_runs WHERE source = 'hf' "
-                           "AND scope LIKE 'update:%' AND status = 'ok'")
-    t = rows[0]["t"] if rows else None
+    run = last_ok_run(ctx.store, "hf", "update:")
+    t = run["ended_at"] if run else None
     return t.date().isoformat() if t else "n/a"
 
 
@@ -154,8 +155,8 @@ def build(ctx: ReportContext) -> Section:
 
     # 3. downloads by organisation ---------------------------------------------------------
     orgs = ctx.metric("hub_downloads", by="org", period="none").to_pylist()
-    names = {r["id"]: (r["name"], r["owner_country"]) for r in ctx.store.dicts(
-        "SELECT id, name, owner_country FROM organizations")}
+    names = {r["id"]: (r["name"], r["owner_country"])
+             for r in organizations(ctx.store).to_pylist()}
     org_rows = [{"org": r["group"],
                  "label": names.get(r["group"], (r["group"], None))[0],
                  "country": names.get(r["group"], (None, UNATTRIBUTED))[1] or UNATTRIBUTED,

@@ -2,7 +2,7 @@
 
 Frontier step lines per benchmark (open vs closed; US vs China incl. Hong Kong), the lag
 table per benchmark, and the pooled lag with its bootstrap interval
-(:func:`openrace.metrics.capability.pooled_lag_interval`), all from the catalogue.
+(:func:`openrace.metrics.benchmarks.pooled_lag_interval`), all from the catalogue.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
-from openrace.harvest.capability import evaluated_models
-from openrace.metrics.capability import pooled_lag_interval
+from openrace.harvest.benchmarks import evaluated_models
+from openrace.metrics.benchmarks import pooled_lag_interval
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int
 from openrace.report.formatting import D3_NUMBER

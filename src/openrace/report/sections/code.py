@@ -7,11 +7,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace.openness import CLASSES
+from openrace.queries.github import repo_counts
+from openrace.queries.registry import organizations
+from openrace.queries.runs import last_ok_run
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
 from openrace.report.sections.research import full_year, top_countries, value
+from openrace.rules.openness import CLASSES
 
 ID = "code"
 TITLE = "Code"
@@ -38,14 +41,9 @@ def _rows(table: pa.Table, keep: list[str], **extra: Any) -> list[dict[str, Any]
 
 def _coverage(ctx: ReportContext) -> tuple[str, str]:
     """The coverage sentence of the section and the date of the latest harvest."""
-    runs = ctx.store.dicts(
-        "SELECT ended_at, params, message FROM harvest_runs WHERE source = 'github' "
-        "AND status = 'ok' ORDER BY run_id DESC LIMIT 1"
-    )
-    n = ctx.store.dicts(
-        "SELECT count(*) AS n, count(DISTINCT author) AS owners FROM artifacts "
-        "WHERE source = 'github' AND kind = 'repo'"
-    )[0]
+    last = last_ok_run(ctx.store, "github")
+    runs = [last] if last else []
+    n = repo_counts(ctx.store)
     when = runs[0]["ended_at"].date().isoformat() if runs and runs[0]["ended_at"] else "n/a"
     missing = (runs[0]["message"] or "") if runs else ""
     text = (
@@ -135,11 +133,9 @@ def _new_repos(ctx: ReportContext, section: Section, coverage: str) -> list[str]
     totals: dict[str, float] = {}
     for r in orgs.to_pylist():
         totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
-    country = {
-        r["id"]: r["owner_country"]
-        for r in ctx.store.dicts("SELECT id, owner_country FROM organizations")
-    }
-    names = {r["id"]: r["name"] for r in ctx.store.dicts("SELECT id, name FROM organizations")}
+    registry = organizations(ctx.store).to_pylist()
+    country = {r["id"]: r["owner_country"] for r in registry}
+    names = {r["id"]: r["name"] for r in registry}
     odata = pa.Table.from_pylist(
         [
             {
@@ -349,7 +345,7 @@ def _languages(ctx: ReportContext, section: Section, coverage: str) -> list[str]
 
 
 def _top_repos(ctx: ReportContext) -> Table:
-    from openrace.repo_listings import repos
+    from openrace.queries.github import repos
 
     t = repos(ctx.store, sort="stars", limit=500)
     keep = [

@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace import hub_listings
 from openrace.harvest.hf import coverage_note
+from openrace.queries import hf as hub_listings
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data

@@ -7,11 +7,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from openrace import listings
-from openrace.openness import CLASSES, MOF_RULES, OSAID_RULE
+from openrace.queries import registry as listings
 from openrace.report.charts import country_name
 from openrace.report.context import ReportContext, fmt_int
 from openrace.report.sections import Section, Table
+from openrace.rules.openness import CLASSES, MOF_RULES, OSAID_RULE
 
 ID = "methodology"
 TITLE = "Methodology"

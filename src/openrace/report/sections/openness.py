@@ -7,12 +7,12 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
-from openrace.openness import CLASSES
 from openrace.report import charts
 from openrace.report.context import ReportContext, fmt_int, fmt_pct
 from openrace.report.formatting import D3_NUMBER
 from openrace.report.sections import Chart, Section, no_data
 from openrace.report.sections.releases import country_rows, top_countries
+from openrace.rules.openness import CLASSES
 
 ID = "openness"
 TITLE = "Openness"

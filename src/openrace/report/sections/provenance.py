@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from openrace import __version__
+from openrace.queries.runs import recent_runs
 from openrace.report.assets import library_versions
 from openrace.report.context import ReportContext
 from openrace.report.sections import Section, Table
@@ -16,10 +17,7 @@ TITLE = "Provenance"
 def build(ctx: ReportContext) -> Section:
     """The Provenance section."""
     store = ctx.store
-    runs = store.dicts(
-        "SELECT run_id, source, scope, status, started_at, ended_at, n_requests, n_read, "
-        "n_stored, n_rejected FROM harvest_runs ORDER BY run_id DESC LIMIT 200"
-    )
+    runs = recent_runs(store, 200)
     libs = library_versions()
     store_name = "in-memory store" if store.path == ":memory:" else _name(store.path)
     section = Section(id=ID, title=TITLE)

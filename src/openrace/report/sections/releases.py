@@ -7,9 +7,9 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
-from openrace import listings
-from openrace.coverage import quarter_completeness
 from openrace.metrics.crossover import detect_in
+from openrace.queries import registry as listings
+from openrace.queries.coverage import quarter_completeness
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.formatting import D3_NUMBER

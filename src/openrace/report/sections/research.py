@@ -352,7 +352,7 @@ def _talent(ctx: ReportContext, section: Section, has_agg: bool, has_top: bool) 
 
 
 def _papers_table(ctx: ReportContext, year: str | None) -> pa.Table:
-    from openrace.paper_listings import papers
+    from openrace.queries.openalex import papers
 
     t = papers(ctx.store, sort="cited", limit=500)
     keep = ["work_id", "title", "year", "cited_by_count", "rank", "countries",

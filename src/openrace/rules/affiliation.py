@@ -17,7 +17,7 @@ affiliation at all gets one ``unattributed`` row of weight 1.
 Institutions are linked to registry organisations (``org_id``) through their OpenAlex id
 or ROR id, walking up the institution's OpenAlex lineage (a lab to its company) when the
 institution itself is not in the registry. ``detail`` holds the institution's sector
-(:mod:`openrace.sectors`: the registry's, else ROR's types, else OpenAlex's type) and id,
+(:mod:`openrace.rules.sectors`: the registry's, else ROR's types, else OpenAlex's type) and id,
 e.g. ``company I1291425158``, so that company-authored papers are one filter away.
 
 :func:`work_attributions` computes the rows of one work in Python (the harvester's
@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openrace.sectors import RorIndex, classify
+from openrace.rules.sectors import RorIndex, classify
 from openrace.sources.openalex import Institution, WorkRecord
 
 METHOD = "affiliation"

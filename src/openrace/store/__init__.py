@@ -24,7 +24,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from glob import escape as glob_escape
 from pathlib import Path
@@ -34,6 +34,9 @@ import duckdb
 import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
+from openrace.store import runs
+from openrace.store.runs import Run
+from openrace.store.vocabulary import RESUMABLE, RUN_STATUSES, RUNNING
 
 SCHEMA_VERSION = 4
 
@@ -675,24 +678,88 @@ class Store:
             [cursor, watermark, requests, read, stored, rejected, run_id],
         )
 
-    def finish_run(self, run_id: int, status: str, message: str | None = None) -> None:
-        """Close a run with ``status`` (ok, failed, interrupted)."""
+    def finish_run(self, run_id: int, status: str, message: str | None = None, *,
+                   watermark: str | None = None) -> None:
+        """Close a run with ``status`` (:data:`~openrace.store.vocabulary.RUN_STATUSES`:
+        ok, failed, interrupted), and set its ``watermark`` if given."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
         self.con.execute(
-            "UPDATE harvest_runs SET status = ?, ended_at = ?, message = ? WHERE run_id = ?",
-            [status, utcnow(), message, run_id],
+            "UPDATE harvest_runs SET status = ?, ended_at = ?, message = ?, "
+            "watermark = coalesce(?, watermark) WHERE run_id = ?",
+            [status, utcnow(), message, watermark, run_id],
         )
 
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an unfinished run running again, to resume it."""
+        self.con.execute(
+            "UPDATE harvest_runs SET status = ?, message = NULL WHERE run_id = ?",
+            [RUNNING, run_id],
+        )
+
+    def run(self, source: str, scope: str, params: Mapping[str, Any] | None = None,
+            **options: Any) -> AbstractContextManager[Run]:
+        """``with store.run(source, scope, params) as run:`` resumes the unfinished run
+        with the same parameters or starts one, and closes it ok / failed / interrupted
+        (see :func:`openrace.store.runs.run` for ``options``)."""
+        return runs.run(self, source, scope, params, **options)
+
     def resumable_run(self, source: str, scope: str) -> dict[str, Any] | None:
-        """The latest unfinished run of ``source``/``scope`` (status running or
-        interrupted, e.g. after a kill -9), to resume from its cursor."""
+        """The latest unfinished run of ``source``/``scope`` (status running, interrupted
+        or failed, e.g. after a kill -9), to resume from its cursor."""
         rows = self.dicts(
             "SELECT * FROM harvest_runs WHERE source = ? AND scope = ? "
             "ORDER BY run_id DESC LIMIT 1",
             [source, scope],
         )
-        if rows and rows[0]["status"] in ("running", "interrupted", "failed"):
+        if rows and rows[0]["status"] in RESUMABLE:
             return rows[0]
         return None
+
+    # -- set-based writes ------------------------------------------------------------------
+
+    def replace_organizations(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Make the ``organizations`` table hold exactly ``rows``."""
+        with self.transaction():
+            self.con.execute("DELETE FROM organizations")
+            self.upsert("organizations", rows, ["id"])
+
+    def replace_method_attributions(self, method: str,
+                                    rows: Sequence[Mapping[str, Any]]) -> None:
+        """Replace every attribution made by ``method`` with ``rows``."""
+        with self.transaction():
+            self.con.execute("DELETE FROM attributions WHERE method = ?", [method])
+            self._insert("attributions", rows)
+
+    def remove_stale(self, source: str, kind: str, keep: Sequence[str]) -> list[str]:
+        """Delete the artifacts of ``source``/``kind`` whose id is not in ``keep``, with
+        their attributions (a catalogue that no longer lists them); returns their ids."""
+        with self.transaction():
+            stale = [r[0] for r in self.con.execute(
+                "SELECT artifact_id FROM artifacts WHERE source = ? AND kind = ? AND "
+                "artifact_id NOT IN (SELECT unnest(?::VARCHAR[]))", [source, kind, list(keep)]
+            ).fetchall()]
+            if stale:
+                for table in ("attributions", "artifacts"):
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE artifact_id IN "
+                        "(SELECT unnest(?::VARCHAR[]))", [stale])
+        return stale
+
+    def copy_to(self, query: str, path: Path, options: str) -> None:
+        """Write the rows of ``query`` to the file ``path`` with DuckDB's ``COPY``
+        (streaming: memory stays bounded); ``options`` e.g. ``FORMAT parquet``."""
+        target = str(path).replace("'", "''")
+        self.con.execute(f"COPY ({query}) TO '{target}' ({options})")
+
+    def add_tags(self, artifact_id: str, tags: Sequence[str]) -> bool:
+        """Add ``tags`` to an artifact's tags (once each); False when it had them all
+        (or does not exist)."""
+        n = self.con.execute(
+            "UPDATE artifacts SET tags = list_distinct(list_concat(tags, ?)) "
+            "WHERE artifact_id = ? AND NOT list_has_all(tags, ?) RETURNING artifact_id",
+            [list(tags), artifact_id, list(tags)]).fetchall()
+        return bool(n)
 
     def last_watermark(self, source: str, scope: str) -> str | None:
         """Watermark of the latest completed run of ``source``/``scope``."""

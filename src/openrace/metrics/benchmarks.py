@@ -381,7 +381,7 @@ def _lag(t: Tables, q: Query) -> Any:
     title="Capability lag (months), pooled over benchmarks",
     description="The lags of every level on every selected benchmark, pooled: median and "
     "the number of levels and of levels caught (the bootstrap interval is computed over "
-    "capability_lag_levels, see openrace.metrics.capability.pooled_lag_interval).",
+    "capability_lag_levels, see openrace.metrics.benchmarks.pooled_lag_interval).",
     unit="months",
     source="benchmarks",
     by=_BY,

@@ -12,7 +12,6 @@ from openrace.api import open_reader, open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 
 
@@ -31,8 +30,7 @@ _SOURCES = {
 }
 
 
-@update_app.command("benchmarks")
-def update_benchmarks(
+def update(
     source: BenchSource = typer.Option(
         BenchSource.all,
         "--source",
@@ -63,7 +61,7 @@ def update_benchmarks(
     """Harvest public benchmark results: Epoch AI's benchmark data (EPOCH_BENCHMARKS_URL)
     and the Arena leaderboard's history (ARENA_ENDPOINT). Each result is linked to the
     registry's releases and organisations; malformed rows are quarantined. Resumable."""
-    from openrace.harvest.capability import harvest
+    from openrace.harvest.benchmarks import harvest
     from openrace.sources.benchmark_results import FileClient
 
     if retries < 0:
@@ -123,7 +121,7 @@ def benchmarks(
     """List the evaluated models of the benchmark sources, how each was linked to the
     registry (release, family, organization, unmatched), its developers, countries, access
     class, release date and benchmarks."""
-    from openrace.harvest.capability import evaluated_models
+    from openrace.harvest.benchmarks import evaluated_models
 
     with open_reader(_store_path(store)) as s:
         table = evaluated_models(s, unmatched=unmatched, source=source)

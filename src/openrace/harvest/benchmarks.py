@@ -19,7 +19,7 @@ gives none). Its developers and countries are ``attributions`` of method ``bench
 **Linking to the registry.** A model name is reduced to a key (lower case, reasoning-effort
 suffixes such as ``_high`` or ``_32K`` and trailing dates dropped, ``-instruct`` / ``-chat``
 dropped, separators unified) and looked up among the registry's release names, ids and Hub
-repos, then in the alias table (``capability_aliases.yaml``). A matched model takes its
+repos, then in the alias table (``benchmarks_aliases.yaml``). A matched model takes its
 developers, country and access class from the registry, and its release date from the
 source (a dated model version) or else from the registry. An unmatched model keeps what
 the source says: its organisation (linked to a registry organisation by name or alias
@@ -41,7 +41,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from openrace.errors import OpenraceError, UsageError
+from openrace.errors import UsageError
 from openrace.sources import arena as arena_src
 from openrace.sources import epoch_benchmarks as epoch_src
 from openrace.sources.benchmark_results import BenchmarkResult, FileClient, Parsed
@@ -164,7 +164,7 @@ class ModelMatcher:
     @classmethod
     def from_store(cls, store: Store, aliases: dict[str, Any] | None = None) -> ModelMatcher:
         """The registry as stored (``openrace`` syncs it before an update), and the alias
-        table (default: the bundled ``capability_aliases.yaml``)."""
+        table (default: the bundled ``benchmarks_aliases.yaml``)."""
         aliases = load_aliases() if aliases is None else aliases
         orgs = {
             r["id"]: r
@@ -279,12 +279,12 @@ def load_aliases() -> dict[str, Any]:
     organisation names → registry organisation ids."""
     text = (
         resources.files("openrace.harvest")
-        .joinpath("capability_aliases.yaml")
+        .joinpath("benchmarks_aliases.yaml")
         .read_text(encoding="utf-8")
     )
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
-        raise UsageError("capability_aliases.yaml must be a mapping")
+        raise UsageError("benchmarks_aliases.yaml must be a mapping")
     return data
 
 
@@ -336,64 +336,39 @@ def harvest_source(
     sha = hashlib.sha256(data).hexdigest()
     parsed = parse(data)
     matcher = matcher or ModelMatcher.from_store(store)
-    prev = store.resumable_run(source, scope)
-    resumed = False
-    start = 0
-    if (
-        prev is not None
-        and json.loads(prev["params"] or "{}") == params
-        and prev["watermark"] == sha
-    ):
-        run_id = int(prev["run_id"])
-        start = int(prev["cursor"] or 0)
-        resumed = True
-        store.con.execute(
-            "UPDATE harvest_runs SET status = 'running', message = NULL WHERE run_id = ?", [run_id]
-        )
-    else:
-        if prev is not None:
-            store.finish_run(
-                prev["run_id"],
-                "interrupted",
-                "superseded by a run of another file or other parameters",
-            )
-        run_id = store.start_run(source, scope, params)
-        with store.transaction():
-            store.checkpoint(
-                run_id,
-                watermark=sha,
-                requests=client.requests - before,
-                read=parsed.rows_read,
-                rejected=len(parsed.rejected),
-            )
-            for rej in parsed.rejected:
-                store.quarantine(run_id, source, rej.key, rej.reason, rej.raw)
-    res = SourceResult(
-        source,
-        run_id,
-        url,
-        requests=client.requests - before,
-        read=parsed.rows_read,
-        rejected=len(parsed.rejected),
-        skipped=dict(parsed.skipped),
-        resumed=resumed,
-    )
     results = sorted(parsed.results, key=lambda r: (r.benchmark, r.model))
-    try:
+    with store.run(source, scope, params, resume=lambda prev: prev["watermark"] == sha,
+                   superseded="superseded by a run of another file or other parameters"
+                   ) as run:
+        run_id, resumed = run.run_id, run.resumed
+        start = int(run.cursor or 0) if resumed else 0
+        if not resumed:
+            with store.transaction():
+                store.checkpoint(
+                    run_id,
+                    watermark=sha,
+                    requests=client.requests - before,
+                    read=parsed.rows_read,
+                    rejected=len(parsed.rejected),
+                )
+                for rej in parsed.rejected:
+                    store.quarantine(run_id, source, rej.key, rej.reason, rej.raw)
+        res = SourceResult(
+            source,
+            run_id,
+            url,
+            requests=client.requests - before,
+            read=parsed.rows_read,
+            rejected=len(parsed.rejected),
+            skipped=dict(parsed.skipped),
+            resumed=resumed,
+        )
         for i in range(start, len(results), batch):
             chunk = results[i : i + batch]
             with store.transaction():
                 n = _store_batch(store, run_id, chunk, matcher)
                 store.checkpoint(run_id, cursor=str(i + len(chunk)), stored=n)
-        store.finish_run(
-            run_id, "ok", json.dumps({"skipped": parsed.skipped}) if parsed.skipped else None
-        )
-    except OpenraceError as exc:
-        store.finish_run(run_id, "failed", str(exc)[:500])
-        raise
-    except KeyboardInterrupt:
-        store.finish_run(run_id, "interrupted", "interrupted")
-        raise
+        run.message = json.dumps({"skipped": parsed.skipped}) if parsed.skipped else None
     counts = store.dicts("SELECT n_stored FROM harvest_runs WHERE run_id = ?", [run_id])
     res.stored = int(counts[0]["n_stored"]) if counts else 0
     models = {r.model for r in results}

@@ -15,13 +15,12 @@ import datetime as dt
 import pyarrow as pa
 
 from openrace.errors import UsageError
-from openrace.listings import check_country, check_org
+from openrace.queries.registry import check_country, check_org
 from openrace.store import Store
+from openrace.store.vocabulary import LICENSE_CLASSES
 
 MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")
 DATASET_SORTS = ("downloads", "likes", "created", "completeness")
-LICENSE_CLASSES = ("osi", "open-restricted", "non-commercial", "research-only", "closed",
-                   "unknown")
 
 _LATEST = """
 latest AS (

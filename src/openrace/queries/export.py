@@ -38,11 +38,7 @@ def export_tables(store: Store, out_dir: Path, fmt: str = "parquet",
                 f"array_to_string({c[0]}, ';') AS {c[0]}" if c[1].endswith("[]") else c[0]
                 for c in cols
             ) + f" FROM {t}"
-        store.con.execute(f"COPY ({sel}) TO '{_sql_str(tmp)}' ({opts})")
+        store.copy_to(sel, tmp, opts)
         tmp.replace(path)
         written[t] = path
     return written
-
-
-def _sql_str(path: Path) -> str:
-    return str(path).replace("'", "''")

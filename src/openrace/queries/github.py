@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace.errors import UsageError
-from openrace.openness import CLASSES
+from openrace.rules.openness import CLASSES
 from openrace.store import Store
 
 SORTS = {
@@ -110,3 +110,12 @@ def repos(
     {"LIMIT " + str(int(limit)) if limit else ""}
     """
     return store.sql(sql, params)
+
+
+def repo_counts(store: Store) -> dict[str, int]:
+    """How many GitHub repositories the store holds (``n``) and of how many owners
+    (``owners``)."""
+    return store.dicts(
+        "SELECT count(*) AS n, count(DISTINCT author) AS owners FROM artifacts "
+        "WHERE source = 'github' AND kind = 'repo'"
+    )[0]

@@ -22,7 +22,6 @@ from openrace.cli.common import (
     store_path,
     terminal_text,
 )
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 from openrace.sources.hf import PLANS
 
@@ -101,8 +100,7 @@ def _duration(requests: float, plan: dict[str, Any]) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-@update_app.command("hf")
-def update_hf(
+def update(
     full: bool = typer.Option(False, "--full", help="A complete snapshot of the Hub: every "
                               "model and dataset, newest first, lineage from their "
                               "base_model tags (the default; about one request per 1,000 "
@@ -222,7 +220,7 @@ def models(
     store: Path = StoreOption,
 ) -> None:
     """List harvested Hub models with their latest downloads, likes and origin."""
-    from openrace import hub_listings
+    from openrace.queries import hf as hub_listings
 
     hub_listings.check_filters(sort, hub_listings.MODEL_SORTS, license_class, limit)
     with open_reader(store_path(store)) as s:
@@ -245,7 +243,7 @@ def lineage(
 ) -> None:
     """Show the tree of derivatives (fine-tunes, adapters, quantisations, merges) under a
     harvested model."""
-    from openrace import lineage as lin
+    from openrace.queries import lineage as lin
 
     if depth < 1:
         raise UsageError("--depth must be at least 1")
@@ -290,7 +288,7 @@ def datasets(
 ) -> None:
     """The open-data catalogue: harvested Hub datasets with licence, task, origin and card
     completeness."""
-    from openrace import hub_listings
+    from openrace.queries import hf as hub_listings
 
     hub_listings.check_filters(sort, hub_listings.DATASET_SORTS, license_class, limit)
     if min_completeness is not None and not 0 <= min_completeness <= 1:

@@ -29,7 +29,10 @@ from functools import lru_cache
 
 from license_expression import ExpressionError, get_spdx_licensing
 
-CLASSES = ("osi", "open-restricted", "non-commercial", "research-only", "closed", "unknown")
+from openrace.store.vocabulary import LICENSE_CLASSES
+
+#: the licence classes, most open first (the store's vocabulary: ``artifacts.license_class``)
+CLASSES = LICENSE_CLASSES
 _RANK = {c: i for i, c in enumerate(CLASSES)}
 
 # OSI-approved (or Open Definition conformant for data/content) licences, by lowercase

@@ -11,12 +11,10 @@ from openrace.api import open_reader, open_store
 from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
-from openrace.cli.update import update_app
 from openrace.errors import UsageError
 
 
-@update_app.command("github")
-def update_github(
+def update(
     org: list[str] = typer.Option(
         None,
         "--org",
@@ -139,7 +137,7 @@ def repos(
 ) -> None:
     """List harvested GitHub repositories with their latest stars and forks, licence,
     language, organisation and country."""
-    from openrace.repo_listings import repos as list_repos
+    from openrace.queries.github import repos as list_repos
 
     with open_reader(_store_path(store)) as s:
         table = list_repos(

@@ -162,3 +162,83 @@ def test_the_hub_relations_are_the_store_vocabulary() -> None:
     from openrace.store.vocabulary import RELATIONS
 
     assert HUB == RELATIONS
+
+
+#: builtins that aggregate a metric's values; report/ calls openrace.metrics.rows instead
+_AGGREGATES = {"sum", "max", "min"}
+#: operators only numbers use (``+`` joins text, ``*`` repeats lists, ``%`` formats)
+_NUMERIC_OPS = (ast.Div, ast.FloorDiv, ast.Sub, ast.Pow)
+
+
+def _mentions_value(node: ast.AST) -> bool:
+    """Whether ``node`` reads a metric row's value (``r["value"]``)."""
+    return any(
+        isinstance(n, ast.Subscript)
+        and isinstance(n.slice, ast.Constant)
+        and n.slice.value == "value"
+        for n in ast.walk(node)
+    )
+
+
+def _arithmetic(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in _AGGREGATES and any(_mentions_value(a) for a in node.args):
+                found.append((node.lineno, f"{node.func.id}() over values"))
+            elif node.func.id == "sum":
+                found.append((node.lineno, "sum()"))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, _NUMERIC_OPS):
+            if not any(
+                isinstance(o, ast.Call) and isinstance(o.func, ast.Name) and o.func.id == "len"
+                for o in (node.left, node.right)
+            ):
+                found.append((node.lineno, type(node.op).__name__))
+        elif isinstance(node, ast.BinOp | ast.AugAssign | ast.UnaryOp):
+            parts = (
+                (node.operand,)
+                if isinstance(node, ast.UnaryOp)
+                else (node.target, node.value)
+                if isinstance(node, ast.AugAssign)
+                else (node.left, node.right)
+            )
+            if any(_mentions_value(p) for p in parts):
+                found.append((node.lineno, "arithmetic on a value"))
+    return found
+
+
+def test_report_sections_do_no_arithmetic_on_metric_rows() -> None:
+    # sections show; totals, shares, rankings and crossovers are computed in openrace.metrics
+    # (a metric, or openrace.metrics.rows): no sum(), no division or subtraction, no
+    # arithmetic on a row's "value" in the sections or the summary
+    paths = [
+        *sorted((PACKAGE / "report" / "sections").glob("*.py")),
+        PACKAGE / "report" / "summary.py",
+    ]
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{line}: {what}"
+        for path in paths
+        for line, what in _arithmetic(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not offenders, "arithmetic in report sections:\n" + "\n".join(offenders)
+
+
+def test_the_arithmetic_check_catches_arithmetic() -> None:
+    for code in (
+        'n = sum(r["value"] for r in rows)',
+        "s = a / b",
+        "rest = n - closed",
+        'totals[k] += r["value"]',
+        'key = -r["value"]',
+        'm = max(r["value"] for r in rows)',
+        "t = o['open'] + o['value']",
+    ):
+        assert _arithmetic(ast.parse(code)), code
+    for code in (
+        'text = "a" + name',
+        "n = len(top) - 1",
+        'v = {"value": r["value"]}',
+        "rows += other",
+        "bar = '-' * 3",
+    ):
+        assert not _arithmetic(ast.parse(code)), code

@@ -130,7 +130,7 @@ def build_summary(ctx: ReportContext, sections: list[Section]) -> Summary:
             ("supported", "supported"), ("contradicted", "contradicted"),
             ("insufficient", "without enough data yet"), ("other", "undecided"))
             if counts.get(k)]
-        robust = sum(1 for c in claims if c.robustness == "robust")
+        robust = len([c for c in claims if c.robustness == "robust"])
         prose.append(
             f"Of {len(claims)} claims from the public debate checked against the data: "
             + _join(parts) + "."

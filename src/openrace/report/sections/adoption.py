@@ -8,6 +8,8 @@ from typing import Any
 import pyarrow as pa
 
 from openrace.harvest.hf import coverage_note
+from openrace.metrics.rows import top_groups as rows_top_groups
+from openrace.metrics.rows import total, value_of
 from openrace.queries import hf as hub_listings
 from openrace.queries.registry import organizations
 from openrace.queries.runs import last_ok_run
@@ -31,17 +33,7 @@ VARIANTS = (
 def top_groups(rows: list[dict[str, Any]], n: int = TOP) -> list[str]:
     """The ``n`` countries with the largest values (US and China always, XX never: it is
     shown as "Unattributed")."""
-    totals: dict[str, float] = {}
-    for r in rows:
-        if r["group"] and r["group"] != UNATTRIBUTED:
-            totals[r["group"]] = totals.get(r["group"], 0.0) + (r["value"] or 0.0)
-    keep = [c for c in ("US", "CN") if c in totals]
-    for c in sorted(totals, key=lambda c: (-totals[c], c)):
-        if len(keep) >= n:
-            break
-        if c not in keep:
-            keep.append(c)
-    return keep
+    return rows_top_groups(rows, n, exclude=(UNATTRIBUTED,))
 
 
 def labelled(rows: list[dict[str, Any]], top: list[str]) -> list[dict[str, Any]]:
@@ -59,8 +51,7 @@ def labelled(rows: list[dict[str, Any]], top: list[str]) -> list[dict[str, Any]]
 
 def share_of(rows: list[dict[str, Any]], code: str) -> float | None:
     """The value of one group (None if absent)."""
-    vals = [r["value"] for r in rows if r["group"] == code]
-    return vals[0] if vals else None
+    return value_of(rows, group=code)
 
 
 def last_harvest(ctx: ReportContext) -> str:
@@ -93,7 +84,7 @@ def build(ctx: ReportContext) -> Section:
                      attribution="own").to_pylist()
     cn, us, xx = (share_of(base, c) for c in ("CN", "US", UNATTRIBUTED))
     n_models = ctx.metric("hub_models", by="none", period="none").to_pylist()
-    n = sum(r["value"] for r in n_models)
+    n = total(n_models)
     coverage = (f"{fmt_int(n)} Hub models harvested by openrace; latest harvest {when}. "
                 f"Unattributed (namespaces outside the registry): {fmt_pct(xx or 0.0, 1)} "
                 "of 30-day downloads.")

@@ -288,7 +288,7 @@ def _coverage(ctx: ReportContext, section: Section) -> str:
     )
     parts = ", ".join(f"{fmt_int(n)} {m}" for m, n in sorted(counts.items()))
     return (
-        f"Coverage: {fmt_int(sum(counts.values()))} evaluated models, linked to the "
+        f"Coverage: {fmt_int(models.num_rows)} evaluated models, linked to the "
         f"registry as follows: {parts}. Unmatched models keep the source's own "
         "organisation, country and access and are listed by `openrace benchmarks "
         "--unmatched`."

@@ -7,6 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.metrics.rows import ranked, share, total, totals_by, value_of
 from openrace.queries.github import repo_counts
 from openrace.queries.registry import organizations
 from openrace.queries.runs import last_ok_run
@@ -94,7 +95,7 @@ def build(ctx: ReportContext) -> Section:
         linked = ctx.metric("code_linked_releases", by="country", period="none")
         counts = ", ".join(
             f"{charts.country_name(r['group'])} {fmt_int(r['value'])}"
-            for r in sorted(linked.to_pylist(), key=lambda r: -r["value"])
+            for r in sorted(linked.to_pylist(), key=lambda r: r["value"], reverse=True)
         )
         prose.append(
             "Notable releases of the registry whose source link is a harvested "
@@ -130,9 +131,7 @@ def _new_repos(ctx: ReportContext, section: Section, coverage: str) -> list[str]
         )
     )
     orgs = ctx.metric("code_repos", by="org", period="year")
-    totals: dict[str, float] = {}
-    for r in orgs.to_pylist():
-        totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
+    totals = totals_by(orgs.to_pylist(), "group")
     registry = organizations(ctx.store).to_pylist()
     country = {r["id"]: r["owner_country"] for r in registry}
     names = {r["id"]: r["name"] for r in registry}
@@ -208,11 +207,11 @@ def _stars(ctx: ReportContext, section: Section, coverage: str, when: str) -> li
             period_field="period",
         )
     )
-    share = ctx.metric("code_star_share", by="country", period="month")
+    star_share = ctx.metric("code_star_share", by="country", period="month")
     latest = ctx.metric("code_star_share", by="country", period="none")
-    sdata = pa.Table.from_pylist(_rows(share, top))
-    us = next((r["value"] for r in latest.to_pylist() if r["group"] == US), None)
-    cn = next((r["value"] for r in latest.to_pylist() if r["group"] == CN), None)
+    sdata = pa.Table.from_pylist(_rows(star_share, top))
+    us = value_of(latest.to_pylist(), group=US)
+    cn = value_of(latest.to_pylist(), group=CN)
     section.charts.append(
         Chart(
             name="code-star-share",
@@ -265,8 +264,8 @@ def _licences(ctx: ReportContext, section: Section, coverage: str) -> list[str]:
         ]
     )
     definition = ctx.definition("code_licenses")
-    osi = sum(r["value"] for r in lic.to_pylist() if r["license_class"] == "osi")
-    total = sum(r["value"] for r in lic.to_pylist())
+    osi = total(lic.to_pylist(), license_class="osi")
+    n = total(lic.to_pylist())
     section.charts.append(
         Chart(
             name="code-licences",
@@ -277,22 +276,20 @@ def _licences(ctx: ReportContext, section: Section, coverage: str) -> list[str]:
             coverage=coverage,
             caveats=list(definition["caveats"]),
             alt_text=f"A table of repositories by licence class and country; "
-            f"{fmt_pct(osi / total if total else None)} of all are under an "
+            f"{fmt_pct(share(osi, n))} of all are under an "
             "OSI-approved licence.",
             metric="code_licenses",
             country_field="country",
         )
     )
-    by_class: dict[str, float] = {}
-    for r in lic.to_pylist():
-        by_class[r["license_class"]] = by_class.get(r["license_class"], 0.0) + r["value"]
+    by_class = totals_by(lic.to_pylist(), "license_class")
     parts = [
-        f"{fmt_pct(v / total)} {k}"
+        f"{fmt_pct(share(v, n))} {k}"
         for k, v in sorted(by_class.items(), key=lambda kv: -kv[1])
-        if total
+        if n
     ]
     return [
-        f"Licence classes of all {fmt_int(total)} repositories: {', '.join(parts)} "
+        f"Licence classes of all {fmt_int(n)} repositories: {', '.join(parts)} "
         "(unknown: no licence, or one GitHub could not identify)."
     ]
 
@@ -301,10 +298,7 @@ def _languages(ctx: ReportContext, section: Section, coverage: str) -> list[str]
     langs = ctx.metric("code_languages", by="country", period="none")
     rows = langs.to_pylist()
     top = [c for c in top_countries(langs) if c != UNATTRIBUTED]
-    totals: dict[str, float] = {}
-    for r in rows:
-        totals[r["language"]] = totals.get(r["language"], 0.0) + r["value"]
-    keep = sorted(totals, key=lambda k: (-totals[k], k))[:8]
+    keep = ranked(totals_by(rows, "language"))[:8]
     data = pa.Table.from_pylist(
         [
             {

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace.harvest.hf import coverage_note
+from openrace.metrics.rows import outside, share, total
 from openrace.queries import hf as hub_listings
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
@@ -17,10 +18,6 @@ from openrace.report.sections.adoption import OTHER, labelled, last_harvest, top
 ID = "diffusion"
 TITLE = "Diffusion"
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
-
-
-def _sum(rows: list[dict[str, Any]], **match: Any) -> float:
-    return sum(r["value"] for r in rows if all(r.get(k) == v for k, v in match.items()))
 
 
 def build(ctx: ReportContext) -> Section:
@@ -43,27 +40,28 @@ def build(ctx: ReportContext) -> Section:
     all_rows = [r for r in rows if r["variant"] == "All derivatives"]
     top = top_groups(all_rows)
     data = pa.Table.from_pylist(labelled(rows, top))
-    total = _sum(all_rows)
-    cn, us = _sum(all_rows, group="CN"), _sum(all_rows, group="US")
+    n_all = total(all_rows)
+    cn, us = total(all_rows, group="CN"), total(all_rows, group="US")
     no_q = [r for r in rows if r["variant"] == "Without quantisations"]
-    total_nq = _sum(no_q)
+    total_nq = total(no_q)
     # a derivative with no known creation date is in no month: say how many
-    undated = _sum(ctx.metric("hub_derivatives", by="country", period="none",
-                              counting="fractional").to_pylist()) - total
+    undated = outside(ctx.metric("hub_derivatives", by="country", period="none",
+                                 counting="fractional").to_pylist(), all_rows)
     coverage = " ".join(filter(None, (
-        f"{fmt_int(total)} derivatives of harvested models (latest harvest {when}), "
+        f"{fmt_int(n_all)} derivatives of harvested models (latest harvest {when}), "
         "each counted for the origin of its root model; a merge of two origins counts "
         "half for each (fractional counting).",
         f"{fmt_int(undated)} more have no creation date on the Hub (created before "
         "2022-03-02) and are in no month." if undated >= 0.5 else None,
         coverage_note(ctx.store))))
     section.prose.append(
-        f"Of the {fmt_int(total)} derivatives openrace has harvested, {fmt_pct(cn / total, 1)} "
-        f"build on models of Chinese origin and {fmt_pct(us / total, 1)} on models of US "
+        f"Of the {fmt_int(n_all)} derivatives openrace has harvested, "
+        f"{fmt_pct(share(cn, n_all), 1)} "
+        f"build on models of Chinese origin and {fmt_pct(share(us, n_all), 1)} on models of US "
         f"origin. Leaving out quantisations (repackagings of the same weights), the shares are "
-        f"{fmt_pct(_sum(no_q, group='CN') / total_nq, 1) if total_nq else 'n/a'} and "
-        f"{fmt_pct(_sum(no_q, group='US') / total_nq, 1) if total_nq else 'n/a'}."
-        if total else "No derivatives are attributed yet.")
+        f"{fmt_pct(share(total(no_q, group='CN'), total_nq), 1) if total_nq else 'n/a'} and "
+        f"{fmt_pct(share(total(no_q, group='US'), total_nq), 1) if total_nq else 'n/a'}."
+        if n_all else "No derivatives are attributed yet.")
     section.charts.append(Chart(
         name="diffusion-derivatives-by-month",
         title="Derivatives per month of creation, by origin of the root model",
@@ -83,16 +81,16 @@ def build(ctx: ReportContext) -> Section:
         period_field="period",
         columns=["variant", "period", "country", "label", "relation", "value"],
     ))
-    if total:
+    if n_all:
         ctx.add_headline(Headline(label="Derivatives built on Chinese-origin models",
-                                  value=fmt_pct(cn / total, 1), date=when,
-                                  detail=f"US-origin: {fmt_pct(us / total, 1)}; fine-tunes, "
+                                  value=fmt_pct(share(cn, n_all), 1), date=when,
+                                  detail=f"US-origin: {fmt_pct(share(us, n_all), 1)}; fine-tunes, "
                                   "adapters, quantisations and merges on the Hub",
                                   priority=35))
 
     # 2. share per quarter ------------------------------------------------------------------
-    share = ctx.metric("hub_derivative_share", by="country", period="quarter").to_pylist()
-    share_rows = [r for r in labelled(share, top) if r["label"] != OTHER]
+    by_quarter = ctx.metric("hub_derivative_share", by="country", period="quarter").to_pylist()
+    share_rows = [r for r in labelled(by_quarter, top) if r["label"] != OTHER]
     share_data = pa.Table.from_pylist(share_rows)
     section.charts.append(Chart(
         name="diffusion-share-by-quarter",

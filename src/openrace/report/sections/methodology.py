@@ -7,6 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.metrics.rows import total
 from openrace.queries import registry as listings
 from openrace.report.charts import country_name
 from openrace.report.context import ReportContext, fmt_int
@@ -37,11 +38,10 @@ def build(ctx: ReportContext) -> Section:
     n_rel = 0
     unattributed = 0.0
     if ctx.has_data("releases"):
-        n_rel = int(sum(r["value"] for r in ctx.metric(
+        n_rel = int(total(ctx.metric(
             "releases", by="none", period="none", catalogue="registry").to_pylist()))
-        unattributed = sum(r["value"] for r in
-                           ctx.metric("releases", by="country", period="none").to_pylist()
-                           if not r["group"])
+        unattributed = total(ctx.metric("releases", by="country", period="none").to_pylist(),
+                             where=lambda r: not r["group"])
     section = Section(id=ID, title=TITLE)
     section.prose = [
         "Every figure in this report comes from openrace's metric catalogue, where each "

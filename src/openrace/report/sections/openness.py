@@ -7,6 +7,7 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
+from openrace.metrics.rows import share, total, totals_by
 from openrace.report import charts
 from openrace.report.context import ReportContext, fmt_int, fmt_pct
 from openrace.report.formatting import D3_NUMBER
@@ -39,8 +40,10 @@ def build(ctx: ReportContext) -> Section:
         r["class_label"] = CLASS_LABELS.get(r["license_class"], r["license_class"])
     data = pa.Table.from_pylist(rows)
     definition = ctx.definition("release_licenses")
-    totals = _class_totals(ctx.metric("release_licenses", by="none", period="none"))
-    n = sum(totals.values())
+    all_rows = ctx.metric("release_licenses", by="none", period="none").to_pylist()
+    totals = _class_totals(all_rows)
+    n = total(all_rows)
+    open_n = total(all_rows, where=lambda r: r["license_class"] != "closed")
     section = Section(id=ID, title=TITLE)
     section.charts.append(Chart(
         name="licence-classes-by-country",
@@ -66,7 +69,7 @@ def build(ctx: ReportContext) -> Section:
         "class, from OSI-approved (use, study, modify and share for any purpose) through "
         "open-with-restrictions (community licences with use or user limits) to "
         "non-commercial, research-only and closed.",
-        _prose(totals, n),
+        _prose(totals, n, open_n),
     ]
     if ctx.has_metric("release_mof") and ctx.has_data("release_mof"):
         section.charts.append(_grade_chart(ctx, top))
@@ -81,11 +84,8 @@ def build(ctx: ReportContext) -> Section:
     return section
 
 
-def _class_totals(lic: pa.Table) -> dict[str, float]:
-    totals: dict[str, float] = {c: 0.0 for c in CLASSES}
-    for r in lic.to_pylist():
-        totals[r["license_class"]] = totals.get(r["license_class"], 0.0) + r["value"]
-    return totals
+def _class_totals(rows: list[dict[str, Any]]) -> dict[str, float]:
+    return {**{c: 0.0 for c in CLASSES}, **totals_by(rows, "license_class")}
 
 
 def _class_chart(data: pa.Table) -> dict[str, Any]:
@@ -119,10 +119,9 @@ def _grade_chart(ctx: ReportContext, top: list[str]) -> Chart:
     table = ctx.metric("release_mof", by="country", period="year")
     rows = country_rows(table, top)
     data = pa.Table.from_pylist(rows)
-    totals = {g: 0.0 for g in GRADES}
-    for r in ctx.metric("release_mof", by="none", period="none").to_pylist():
-        totals[r["mof_class"]] = totals.get(r["mof_class"], 0.0) + r["value"]
-    n = sum(totals.values())
+    all_rows = ctx.metric("release_mof", by="none", period="none").to_pylist()
+    totals = {**{g: 0.0 for g in GRADES}, **totals_by(all_rows, "mof_class")}
+    n = total(all_rows)
     labels = charts.order_by_total(data, "label")
     scale = alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS))
     chart = (
@@ -141,7 +140,7 @@ def _grade_chart(ctx: ReportContext, top: list[str]) -> Chart:
                      alt.Tooltip("sum(value):Q", title="Releases", format=D3_NUMBER)],
         )
     )
-    graded = n - totals.get("ungraded", 0.0)
+    graded = total(all_rows, where=lambda r: r["mof_class"] != "ungraded")
     return Chart(
         name="openness-grades",
         title="Open-weight releases by openness grade (Model Openness Framework) and country",
@@ -163,18 +162,17 @@ def _grade_chart(ctx: ReportContext, top: list[str]) -> Chart:
 
 
 def _alt(totals: dict[str, float], n: float) -> str:
-    parts = [f"{CLASS_LABELS[c]} {fmt_pct(totals[c] / n if n else None)}"
+    parts = [f"{CLASS_LABELS[c]} {fmt_pct(share(totals[c], n))}"
              for c in CLASSES if totals.get(c)]
     return ("Horizontal bars, one per country, split by licence class. Across all countries: "
             + ", ".join(parts) + ".")
 
 
-def _prose(totals: dict[str, float], n: float) -> str:
-    open_n = n - totals.get("closed", 0.0)
+def _prose(totals: dict[str, float], n: float, open_n: float) -> str:
     osi = totals.get("osi", 0.0)
     return (
         f"Of {fmt_int(n)} notable releases, {fmt_int(open_n)} have open weights; of these, "
-        f"{fmt_int(osi)} ({fmt_pct(osi / open_n if open_n else None)}) are under an "
+        f"{fmt_int(osi)} ({fmt_pct(share(osi, open_n))}) are under an "
         "OSI-approved licence, the rest under restricted, non-commercial or research-only "
         "terms, or terms openrace cannot classify."
     )

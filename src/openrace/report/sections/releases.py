@@ -8,6 +8,7 @@ import altair as alt
 import pyarrow as pa
 
 from openrace.metrics.crossover import detect_in
+from openrace.metrics.rows import outside, share, top_groups, total, totals_by, value_of
 from openrace.queries import registry as listings
 from openrace.queries.coverage import quarter_completeness
 from openrace.report import charts
@@ -27,18 +28,7 @@ CROSSING_N = 2
 
 def top_countries(rows: list[dict[str, Any]], n: int = TOP_COUNTRIES) -> list[str]:
     """The ``n`` countries with most releases (the US and China always included)."""
-    totals: dict[str, float] = {}
-    for r in rows:
-        if r["group"]:
-            totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
-    ranked = sorted(totals, key=lambda c: (-totals[c], c))
-    keep = [c for c in (US, CN) if c in totals]
-    for c in ranked:
-        if len(keep) >= n:
-            break
-        if c not in keep:
-            keep.append(c)
-    return keep
+    return top_groups(rows, n, always=(US, CN))
 
 
 def country_rows(table: pa.Table, top: list[str]) -> list[dict[str, Any]]:
@@ -72,10 +62,11 @@ def build(ctx: ReportContext) -> Section:
     top = top_countries(rel.to_pylist())
     definition = ctx.definition("releases")
     caveats = list(definition["caveats"])
-    n_total = sum(r["value"] for r in ctx.metric("releases", by="none", period="none").to_pylist())
+    all_rows = ctx.metric("releases", by="none", period="none").to_pylist()
+    n_total = total(all_rows)
     unattributed = [r for r in rel.to_pylist() if not r["group"]]
     synced = (ctx.store.meta("registry_synced_at") or "")[:10]
-    n_epoch = n_total - sum(r["value"] for r in ctx.metric(
+    n_epoch = outside(all_rows, ctx.metric(
         "releases", by="none", period="none", catalogue="registry").to_pylist())
     epoch_date = ctx.store.meta("epoch_data_date")
     coverage = (
@@ -85,7 +76,7 @@ def build(ctx: ReportContext) -> Section:
            "the registry lacks" if n_epoch > 0 and epoch_date else "")
         + ", each attributed to the country of its organisation's owner, China counted with "
         "Hong Kong (CN + HK)"
-        + (f"; {fmt_int(sum(r['value'] for r in unattributed))} without a country"
+        + (f"; {fmt_int(total(unattributed))} without a country"
            if unattributed else "; none unattributed")
         + "."
     )
@@ -306,17 +297,14 @@ def _completeness_note(rows: list[dict[str, Any]]) -> str:
 def _open_closed(table: pa.Table, country: str, year: str | None) -> tuple[float, float]:
     if year is None:
         return 0.0, 0.0
-    rows = [r for r in table.to_pylist() if r["group"] == country and r["period"] == year]
-    op = sum(r["value"] for r in rows if r["access"] == "open")
-    cl = sum(r["value"] for r in rows if r["access"] != "open")
+    rows = table.to_pylist()
+    op = total(rows, group=country, period=year, access="open")
+    cl = total(rows, where=lambda r: r["access"] != "open", group=country, period=year)
     return op, cl
 
 
 def _value(table: pa.Table, group: str, period: str | None) -> float | None:
-    for r in table.to_pylist():
-        if r["group"] == group and r.get("period") == period:
-            return r["value"]
-    return None
+    return value_of(table.to_pylist(), group=group, period=period)
 
 
 def _crossing_chart(data: pa.Table, cross: str | None) -> dict[str, Any]:
@@ -341,9 +329,7 @@ def _crossing_chart(data: pa.Table, cross: str | None) -> dict[str, Any]:
 
 
 def _org_rows(lead: pa.Table) -> list[dict[str, Any]]:
-    totals: dict[str, float] = {}
-    for r in lead.to_pylist():
-        totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
+    totals = totals_by(lead.to_pylist(), "group")
     out = []
     for r in lead.to_pylist():
         out.append({
@@ -362,14 +348,15 @@ def _org_rows(lead: pa.Table) -> list[dict[str, Any]]:
 def _org_table(rows: list[dict[str, Any]]) -> pa.Table:
     orgs: dict[str, dict[str, Any]] = {}
     for r in rows:
-        o = orgs.setdefault(r["org_id"], {"organisation": r["name"], "country": r["country"],
-                                          "country_name": r["country_label"], "open": 0.0,
-                                          "closed": 0.0})
-        o["open" if r["access"] == "open" else "closed"] += r["value"]
+        orgs.setdefault(r["org_id"], {"organisation": r["name"], "country": r["country"],
+                                      "country_name": r["country_label"]})
+    whole = totals_by(rows, "org_id")
+    opened = totals_by(rows, "org_id", where=lambda r: r["access"] == "open")
+    closed = totals_by(rows, "org_id", where=lambda r: r["access"] != "open")
     table = []
-    for o in orgs.values():
-        total = o["open"] + o["closed"]
-        table.append({**o, "total": total, "open_share": o["open"] / total if total else None})
+    for org_id, o in orgs.items():
+        op, cl, n = (float(d.get(org_id, 0.0)) for d in (opened, closed, whole))
+        table.append({**o, "open": op, "closed": cl, "total": n, "open_share": share(op, n)})
     table.sort(key=lambda o: (-o["total"], o["organisation"]))
     return pa.Table.from_pylist(table)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from openrace.metrics.rows import first_ahead, peak, top_groups, total, value_of
 from openrace.report import charts
 from openrace.report.context import Headline, ReportContext, fmt_int, fmt_pct
 from openrace.report.sections import Chart, Section, Table, no_data
@@ -31,17 +32,7 @@ def _rows(table: pa.Table, keep: list[str] | None = None, suffix: str = "") -> l
 
 def top_countries(table: pa.Table, n: int = TOP_COUNTRIES) -> list[str]:
     """The ``n`` countries with the largest totals (the US and China always included)."""
-    totals: dict[str, float] = {}
-    for r in table.to_pylist():
-        if r["group"]:
-            totals[r["group"]] = totals.get(r["group"], 0.0) + r["value"]
-    keep = [c for c in (US, CN) if c in totals]
-    for c in sorted(totals, key=lambda c: (-totals[c], c)):
-        if len(keep) >= n:
-            break
-        if c not in keep:
-            keep.append(c)
-    return keep
+    return top_groups(table.to_pylist(), n, always=(US, CN))
 
 
 def full_year(ctx: ReportContext, table: pa.Table) -> str | None:
@@ -55,22 +46,7 @@ def full_year(ctx: ReportContext, table: pa.Table) -> str | None:
 
 def value(table: pa.Table, group: str, period: str | None) -> float | None:
     """The value of ``group`` in ``period`` (None if absent)."""
-    for r in table.to_pylist():
-        if r["group"] == group and r.get("period") == period:
-            return r["value"]
-    return None
-
-
-def first_ahead(table: pa.Table, a: str, b: str) -> str | None:
-    """The first period in which ``a``'s value reached ``b``'s (both present, above 0)."""
-    by: dict[str, dict[str, float]] = {}
-    for r in table.to_pylist():
-        by.setdefault(r["period"], {})[r["group"]] = r["value"]
-    for p in sorted(by):
-        va, vb = by[p].get(a, 0.0), by[p].get(b, 0.0)
-        if va > 0 and va >= vb:
-            return p
-    return None
+    return value_of(table.to_pylist(), group=group, period=period)
 
 
 def build(ctx: ReportContext) -> Section:
@@ -177,8 +153,8 @@ def _top_cited(ctx: ReportContext, section: Section) -> list[str]:
     definition = ctx.definition("top_cited_share")
     caveats = list(definition["caveats"])
     counts = ctx.metric("top_cited_papers", by="none", period="year")
-    n_works = sum(r["value"] for r in counts.to_pylist())
-    per_year = max((r["value"] for r in counts.to_pylist()), default=0)
+    n_works = total(counts.to_pylist())
+    per_year = peak(counts.to_pylist())
     coverage = (f"The {fmt_int(per_year)} most-cited AI works of each year "
                 f"({fmt_int(n_works)} works), with every author's affiliations.")
     data = pa.Table.from_pylist(

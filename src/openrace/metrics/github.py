@@ -32,9 +32,9 @@ from openrace.metrics.base import (
     period_of,
     tidy,
 )
+from openrace.rules.observation import UNATTRIBUTED_COUNTRY, country_expr, latest_expr
 
 SOURCE = "github"
-UNATTRIBUTED_COUNTRY = "XX"
 UNATTRIBUTED = "unattributed"
 
 FORKS = Option(
@@ -108,11 +108,7 @@ def repo_units(t: Tables, q: Query, values: Any = None) -> Any:
     )
     j = a.join(att, "artifact_id").left_join(o, att.org_id == o.org_key)
     if q.by == "country":
-        group = (
-            j.owner_country.coalesce(j.country)
-            if q.options.get("country_rule", "owner") == "owner"
-            else j.country
-        )
+        group = country_expr(q.options.get("country_rule", "owner"), j.owner_country, j.country)
         group = china_group(group, q).coalesce(UNATTRIBUTED_COUNTRY)
     elif q.by == "org":
         org = j.root_org.coalesce(j.org_id) if q.options.get("org_level") == "root" else j.org_id
@@ -148,8 +144,8 @@ def latest_values(t: Tables, q: Query, metric_name: str, *, by_observation: bool
     o = o.filter((o.metric == metric_name) & o.artifact_id.startswith("github:repo:"))
     if by_observation and q.period != "none":
         o = o.mutate(period=period_of(o.observed_at, q.period))
-        return o.group_by(["period", "artifact_id"]).aggregate(value=o.value.argmax(o.run_id))
-    return o.group_by("artifact_id").aggregate(value=o.value.argmax(o.run_id))
+        return o.group_by(["period", "artifact_id"]).aggregate(value=latest_expr(o))
+    return o.group_by("artifact_id").aggregate(value=latest_expr(o))
 
 
 def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:

@@ -37,8 +37,8 @@ from openrace.metrics.base import (
     period_of,
     tidy,
 )
+from openrace.rules.observation import UNATTRIBUTED_COUNTRY, country_expr, latest_expr
 
-UNATTRIBUTED_COUNTRY = "XX"
 UNATTRIBUTED = "unattributed"
 RELATION_KINDS = ("quantized", "adapter", "merge", "finetune", "unknown")
 
@@ -139,10 +139,7 @@ def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = No
         sector=ibis._.sector)
     j = a.join(att, "artifact_id").left_join(o, att.org_id == o.org_key)
     if q.by == "country":
-        if q.options.get("country_rule", "owner") == "owner":
-            group = j.owner_country.coalesce(j.country)
-        else:
-            group = j.country
+        group = country_expr(q.options.get("country_rule", "owner"), j.owner_country, j.country)
         group = china_group(group, q).coalesce(UNATTRIBUTED_COUNTRY)
     elif q.by == "org":
         org = j.root_org.coalesce(j.org_id) if q.options.get("org_level") == "root" else j.org_id
@@ -171,7 +168,7 @@ def latest_observations(t: Tables, q: Query, metric_name: str) -> Any:
     if q.period != "none":
         o = o.mutate(period=period_of(o.observed_at, q.period))
         keys = ["period", "artifact_id"]
-    return o.group_by(keys).aggregate(value=o.value.argmax(o.run_id))
+    return o.group_by(keys).aggregate(value=latest_expr(o))
 
 
 def _observed(t: Tables, q: Query, metric_name: str) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from openrace.errors import UsageError
+from openrace.rules.observation import COUNTRY_RULES, country_sql, latest_sql
 from openrace.rules.openness import CLASSES
 from openrace.store import Store
 
@@ -17,7 +18,6 @@ SORTS = {
     "created": "created DESC, repo",
     "name": "repo",
 }
-COUNTRY_RULES = ("owner", "location")
 
 
 def repos(
@@ -73,7 +73,7 @@ def repos(
         where.append("(lower(a.title) LIKE ? OR lower(a.detail->>'description') LIKE ?)")
         params += [f"%{search.lower()}%"] * 2
     having: list[str] = []
-    country_col = "coalesce(o.owner_country, t.country)" if country_rule == "owner" else "t.country"
+    country_col = country_sql(country_rule, "o.owner_country", "t.country")
     if country:
         having.append(f"list_contains(list(DISTINCT {country_col}), ?)")
         params.append(country.upper())
@@ -82,7 +82,7 @@ def repos(
         params.append(org)
     sql = f"""
     WITH latest AS (
-        SELECT artifact_id, metric, arg_max(value, run_id) AS value
+        SELECT artifact_id, metric, {latest_sql("value")} AS value
         FROM observations WHERE artifact_id LIKE 'github:repo:%'
           AND metric IN ('stars', 'forks', 'open_issues')
         GROUP BY artifact_id, metric),

@@ -16,19 +16,21 @@ import pyarrow as pa
 
 from openrace.errors import UsageError
 from openrace.queries.registry import check_country, check_org
+from openrace.rules.observation import country_sql, latest_sql
 from openrace.store import Store
 from openrace.store.vocabulary import LICENSE_CLASSES
 
 MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")
 DATASET_SORTS = ("downloads", "likes", "created", "completeness")
 
-_LATEST = """
+_COUNTRY = country_sql("owner", "o.owner_country", "t.country")
+_LATEST = f"""
 latest AS (
     SELECT artifact_id,
-           arg_max(value, run_id) FILTER (WHERE metric = 'downloads_30d') AS downloads_30d,
-           arg_max(value, run_id) FILTER (WHERE metric = 'downloads_all_time')
+           {latest_sql("value")} FILTER (WHERE metric = 'downloads_30d') AS downloads_30d,
+           {latest_sql("value")} FILTER (WHERE metric = 'downloads_all_time')
                AS downloads_all_time,
-           arg_max(value, run_id) FILTER (WHERE metric = 'likes') AS likes,
+           {latest_sql("value")} FILTER (WHERE metric = 'likes') AS likes,
            max(observed_at) AS observed_at
     FROM observations WHERE artifact_id LIKE 'hf:%' GROUP BY 1
 ),
@@ -37,15 +39,17 @@ kids AS (
     FROM lineage WHERE parent_id LIKE 'hf:%' GROUP BY 1
 ),
 own AS (
-    SELECT artifact_id, string_agg(DISTINCT org_id, ';' ORDER BY org_id) AS org,
-           string_agg(DISTINCT country, ';' ORDER BY country) AS country
-    FROM attributions WHERE method IN ('registry', 'unattributed') AND artifact_id LIKE 'hf:%'
+    SELECT artifact_id, string_agg(DISTINCT t.org_id, ';' ORDER BY t.org_id) AS org,
+           string_agg(DISTINCT {_COUNTRY}, ';' ORDER BY {_COUNTRY}) AS country
+    FROM attributions t LEFT JOIN organizations o ON o.id = t.org_id
+    WHERE method IN ('registry', 'unattributed') AND artifact_id LIKE 'hf:%'
     GROUP BY 1
 ),
 origin AS (
-    SELECT artifact_id, string_agg(DISTINCT org_id, ';' ORDER BY org_id) AS origin_org,
-           string_agg(DISTINCT country, ';' ORDER BY country) AS origin_country
-    FROM attributions WHERE method = 'inherited' AND artifact_id LIKE 'hf:%' GROUP BY 1
+    SELECT artifact_id, string_agg(DISTINCT t.org_id, ';' ORDER BY t.org_id) AS origin_org,
+           string_agg(DISTINCT {_COUNTRY}, ';' ORDER BY {_COUNTRY}) AS origin_country
+    FROM attributions t LEFT JOIN organizations o ON o.id = t.org_id
+    WHERE method = 'inherited' AND artifact_id LIKE 'hf:%' GROUP BY 1
 )
 """
 

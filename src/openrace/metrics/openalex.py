@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
 from openrace.harvest.openalex import (
     ALL_WITH_HK,
     COAUTHORED,
@@ -41,6 +39,7 @@ from openrace.metrics.base import (
     Query,
     Tables,
     china_group,
+    ibis,
     metric,
     period_of,
     tidy,

@@ -121,3 +121,42 @@ def test_the_hash_follows_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     finally:
         cache.bundled_source_hash.cache_clear()
     assert same == real and changed != same
+
+
+def test_metrics_list_loads_no_query_library() -> None:
+    # the catalogue's specs only: Ibis, Arrow and DuckDB wait for a metric's evaluation
+    loaded = _loaded_after("from openrace.cli import main\nmain(['metrics', 'list', '-f', 'csv'])")
+    for lib in ("ibis", "pyarrow", "numpy", "duckdb", "pandas", "httpx", "yaml"):
+        assert lib not in loaded, lib
+
+
+def test_the_catalogue_evaluates_with_the_lazy_ibis(tmp_path: Path) -> None:
+    from openrace.metrics import load_catalogue
+
+    db = tmp_path / "s.duckdb"
+    open_store(db).close()
+    with open_reader(db) as s:
+        assert load_catalogue().evaluate("releases", s).num_rows > 0
+
+
+def test_a_table_to_a_pipe_is_plain_aligned_text(tmp_path: Path) -> None:
+    db = tmp_path / "warm.duckdb"
+    open_store(db).close()
+    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin", "OPENRACE_STORE": str(db)}
+    out = subprocess.run(
+        [sys.executable, "-m", "openrace", "orgs", "--country", "CN"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0] == "Organisations" and out[1].split()[:4] == ["id", "name", "aliases", "country"]
+    assert set(out[2]) <= {"-", " "} and out[-1].endswith(" row(s)")
+    assert len(out) == int(out[-1].split()[0]) + 4  # one line per row, nothing wrapped
+    assert not any(ch in "".join(out) for ch in "│┃━─")
+    header = out[1]
+    assert all(
+        line[header.index("country") :].split()[0] == "CN"
+        for line in out[3:-1]
+        if "qwen" in line.split()[0]
+    )

@@ -99,8 +99,26 @@ def error_line(message: str) -> None:
     err_console.print(f"error: {text}", markup=False)
 
 
+def plain_table(columns: list[str], data: list[dict[str, Any]], *,
+                title: str | None = None) -> str:
+    """The table format for a pipe or a file: the cells a terminal's table shows (the same
+    :func:`display` text, made inert), in columns aligned by spaces under a header and a
+    rule, with the title above and the row count below. Rich's boxed table measures and
+    wraps every cell, which costs more than the query for a few hundred rows; a reader
+    of a pipe (``grep``, ``less``, ``column``) wants whole lines anyway."""
+    cells = [[terminal_text(display(r.get(c))).replace("\n", " ").replace("\t", " ")
+              for c in columns] for r in data]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = [title] if title else []
+    for row in (columns, ["-" * w for w in widths], *cells):
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    lines.append(f"{len(data)} row(s)")
+    return "\n".join(lines) + "\n"
+
+
 def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | None = None) -> None:
-    """Write rows to standard output as a table, CSV (header row) or JSON (list of objects)."""
+    """Write rows to standard output as a table, CSV (header row) or JSON (list of objects).
+    The table is Rich's on a terminal and :func:`plain_table` on a pipe or a file."""
     # an Arrow table, without importing Arrow for commands that print plain rows
     arrow = hasattr(rows, "to_pylist") and hasattr(rows, "column_names")
     data = rows.to_pylist() if arrow else rows  # type: ignore[union-attr]
@@ -119,6 +137,8 @@ def emit(rows: pa.Table | list[dict[str, Any]], fmt: Format, *, title: str | Non
             cells = [csv_cell(r.get(c)) for c in columns]
             (quoted if any("\r" in c for c in cells) else w).writerow(cells)
         write_out(buf.getvalue())
+    elif not out_console.is_terminal:
+        write_out(plain_table(columns, data, title=title))
     else:
         t = Table(title=title, show_lines=False)
         for c in columns:

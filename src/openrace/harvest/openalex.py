@@ -46,20 +46,27 @@ from typing import Any
 from openrace.errors import UsageError
 from openrace.rules.affiliation import METHOD, UNATTRIBUTED, OrgIndex, work_attributions
 from openrace.rules.sectors import RorIndex
-from openrace.sources.openalex import (
+from openrace.sources.openalex import (  # the stored vocabulary, defined with the source
+    ALL_WITH_HK,
+    COAUTHORED,
     DEFAULT_SELECTION,
     FREE_ALLOWANCE_USD,
     LIST_CALL_USD,
+    PAIR,
+    PAIR_WITH_HK,
     PER_PAGE,
     SEGMENTS,
     WORK_FIELDS,
+    WORLD,
     BadRecord,
     Institution,
     OpenAlexClient,
     WorkRecord,
     country_key,
+    measure_name,
     parse_institution,
     parse_work,
+    rank_metric,
     selection_filter,
     short_id,
     work_detail,
@@ -69,32 +76,11 @@ from openrace.store import Store, utcnow
 SOURCE = "openalex"
 FIRST_YEAR = 2015
 DEFAULT_TOP = 2000
-#: the country pair whose co-authored works are counted
-PAIR = ("US", "CN")
 #: the codes of the group "China incl. Hong Kong" (openrace.metrics.base.CHINA_WITH_HK)
 CHINA_WITH_HK = ("CN", "HK")
-#: segment of the works with an author in mainland China or Hong Kong (country ``CN``,
-#: measure ``ai_works``): the union, counted once, not the sum of the two countries' counts
-ALL_WITH_HK = "all-with-HK"
-#: segment of the US-China co-authored works with China incl. Hong Kong (measure
-#: ``..._coauthored``, rows for ``US`` and ``CN``, the same number)
-PAIR_WITH_HK = "pair-with-HK"
-WORLD = "all"
 #: the sectors counted exactly per country (the others of SEGMENTS are world-only)
 EXACT = ("company", "education", "government")
-#: the segment of works with an author at a company and one at a university of the country
-COAUTHORED = "academia-industry"
 DEFAULT_EXACT_COUNTRIES = 30
-
-
-def measure_name(selection: str) -> str:
-    """The aggregates measure of a selection: ``ai_works`` or ``ai_works_<selection>``."""
-    return "ai_works" if selection == DEFAULT_SELECTION else f"ai_works_{selection}"
-
-
-def rank_metric(selection: str) -> str:
-    """The observation holding a work's citation rank within its year."""
-    return "cited_rank" if selection == DEFAULT_SELECTION else f"cited_rank_{selection}"
 
 
 @dataclass

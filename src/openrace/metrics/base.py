@@ -35,12 +35,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openrace.errors import UsageError
 from openrace.sources import SPECS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class _LazyIbis:
+    """The ``ibis`` module, imported at its first use: the metric modules build Ibis
+    expressions only when a metric is evaluated, so that listing the catalogue
+    (``openrace metrics list``) imports neither Ibis nor Arrow (about half a second)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import ibis as module
+
+        return getattr(module, name)
+
+
+#: Ibis for the metric modules (``from openrace.metrics.base import ibis``), lazily
+ibis: Any = _LazyIbis()
 
 GROUPINGS: tuple[str, ...] = ("country", "org", "sector", "access", "none")
 PERIODS: tuple[str, ...] = ("month", "quarter", "year", "none")
@@ -295,6 +311,8 @@ def tidy(expr: Any, q: Query, dims: Sequence[str] = ()) -> Any:
 
 def empty_result(q: Query, dims: Sequence[str] = ()) -> pa.Table:
     """An empty tidy table with the right columns."""
+    import pyarrow as pa
+
     fields_ = ([pa.field("period", pa.string())] if q.period != "none" else []) + [
         pa.field("group", pa.string()),
         *[pa.field(d, pa.string()) for d in dims],

@@ -61,10 +61,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections.abc import Sequence
-from typing import Any
-
-import ibis
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.metrics.base import (
     CHINA_GROUP,
@@ -72,10 +69,14 @@ from openrace.metrics.base import (
     Option,
     Query,
     Tables,
+    ibis,
     metric,
     period_of,
     tidy,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KIND = "evaluated_model"
 SATURATION = 0.9

@@ -16,13 +16,13 @@ from __future__ import annotations
 import difflib
 import importlib
 from collections.abc import Iterator
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import QueryError, UsageError
 from openrace.metrics.base import ALL, Metric, Query, Tables
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def metric_modules() -> tuple[str, ...]:
@@ -153,6 +153,9 @@ class Catalogue:
 def normalise(result: pa.Table, q: Query, dims: tuple[str, ...] | list[str] = ()) -> pa.Table:
     """Cast to the contract's types (strings and a float ``value``), order the columns and
     sort the rows, so that every engine gives byte-identical tables."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     cols = (["period"] if q.period != "none" else []) + ["group", *dims, "value"]
     missing = [c for c in cols if c not in result.column_names]
     if missing:

@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import UsageError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 STATUSES = ("crossed", "ahead_from_start", "tentative", "never", "no_data")
 

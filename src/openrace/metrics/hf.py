@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
 from openrace.metrics.base import (
     ALL,
     CHINA_GROUP,
@@ -33,6 +31,7 @@ from openrace.metrics.base import (
     Query,
     Tables,
     china_group,
+    ibis,
     metric,
     period_of,
     tidy,

@@ -20,17 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
-from openrace.harvest.openalex import (
-    ALL_WITH_HK,
-    COAUTHORED,
-    PAIR,
-    PAIR_WITH_HK,
-    WORLD,
-    measure_name,
-    rank_metric,
-)
 from openrace.metrics.base import (
     ALL,
     CHINA,
@@ -41,11 +30,23 @@ from openrace.metrics.base import (
     Query,
     Tables,
     china_group,
+    ibis,
     metric,
     period_of,
     tidy,
 )
-from openrace.sources.openalex import DEFAULT_SELECTION, SEGMENTS, SELECTIONS
+from openrace.sources.openalex import (
+    ALL_WITH_HK,
+    COAUTHORED,
+    DEFAULT_SELECTION,
+    PAIR,
+    PAIR_WITH_HK,
+    SEGMENTS,
+    SELECTIONS,
+    WORLD,
+    measure_name,
+    rank_metric,
+)
 
 SOURCE = "openalex"
 UPDATE = "openrace update openalex"

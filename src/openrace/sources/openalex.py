@@ -85,6 +85,31 @@ SEGMENTS: dict[str, str | None] = {
     "government": "government|facility",
 }
 
+# The vocabulary of what a harvest stores (openrace.harvest.openalex) and the metrics read
+# (openrace.metrics.openalex), kept here so that the metrics import no harvest code.
+#: the country pair whose co-authored works are counted
+PAIR = ("US", "CN")
+#: segment of the works with an author in mainland China or Hong Kong (country ``CN``,
+#: measure ``ai_works``): the union, counted once, not the sum of the two countries' counts
+ALL_WITH_HK = "all-with-HK"
+#: segment of the US-China co-authored works with China incl. Hong Kong (measure
+#: ``..._coauthored``, rows for ``US`` and ``CN``, the same number)
+PAIR_WITH_HK = "pair-with-HK"
+WORLD = "all"
+#: the segment of works with an author at a company and one at a university of the country
+COAUTHORED = "academia-industry"
+
+
+def measure_name(selection: str) -> str:
+    """The aggregates measure of a selection: ``ai_works`` or ``ai_works_<selection>``."""
+    return "ai_works" if selection == DEFAULT_SELECTION else f"ai_works_{selection}"
+
+
+def rank_metric(selection: str) -> str:
+    """The observation holding a work's citation rank within its year."""
+    return "cited_rank" if selection == DEFAULT_SELECTION else f"cited_rank_{selection}"
+
+
 #: The fields asked for when harvesting works (``select``).
 WORK_FIELDS = (
     "id", "doi", "display_name", "publication_year", "publication_date", "cited_by_count",

@@ -6,7 +6,9 @@
    temporary folder, then runs each everyday command ``--runs`` times as a fresh process
    (``python -m openrace ...``, output to a pipe) and records the median wall time and the
    median CPU time (user + system) of each. Targets: ``--help`` < 0.2 s, the listing
-   commands < 0.3 s.
+   commands < 0.3 s. Two baselines are timed the same way in the same run (the bare
+   interpreter, and the interpreter importing DuckDB, Typer and Rich: :data:`BASELINES`);
+   ``over_baseline_s`` is a command's median minus the second, openrace's own share.
 2. Evaluates every metric of the catalogue (default grouping and period) on the bundled
    data, in-process: the first call (which builds the Ibis expression and compiles its
    SQL, once per process and query: ``openrace.metrics.sql``), then the median of
@@ -100,15 +102,29 @@ def _median(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-def time_command(args: list[str], store: Path, runs: int) -> dict[str, Any]:
-    """Median wall and CPU seconds of ``python -m openrace ARGS`` over ``runs`` runs."""
+#: Baselines timed in the same run, as fresh processes like the commands: the interpreter
+#: alone, and the interpreter importing the libraries every store-reading command needs
+#: (DuckDB, Typer with its Pydantic coercion, Rich's console) and doing nothing else. What
+#: a command takes over the second is openrace's own cost.
+BASELINES: dict[str, list[str]] = {
+    "python": ["-c", "pass"],
+    "import duckdb+typer+rich": [
+        "-c", "import duckdb, typer, typer._adapters, rich.console, rich.table"],
+}
+
+
+def time_command(args: list[str], store: Path, runs: int, *,
+                 python_args: list[str] | None = None) -> dict[str, Any]:
+    """Median wall and CPU seconds of ``python -m openrace ARGS`` (or of ``python
+    PYTHON_ARGS``) over ``runs`` runs."""
     env = {**os.environ, "OPENRACE_STORE": str(store), "COLUMNS": "160"}
+    argv = python_args if python_args is not None else ["-m", "openrace", *args]
     walls, cpus = [], []
     for _ in range(runs):
         before = os.times()
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "openrace", *args],
+            [sys.executable, *argv],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -216,9 +232,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="openrace-bench-") as tmp:
         store = Path(tmp) / "warm.duckdb"
         open_store(store).close()  # the bundled registry synced and its hash recorded
+        baselines = {name: time_command([], store, args.runs, python_args=argv)
+                     for name, argv in BASELINES.items()}
+        figures["baselines"] = baselines
+        floor = baselines["import duckdb+typer+rich"]
+        print(f"baselines: {baselines}", file=sys.stderr, flush=True)
         commands = {}
         for name, cmd, target in COMMANDS:
             r = time_command(cmd, store, args.runs)
+            r["over_baseline_s"] = round(r["median_s"] - floor["median_s"], 3)
+            r["over_baseline_cpu_s"] = round(r["median_cpu_s"] - floor["median_cpu_s"], 3)
             if target is not None:
                 r |= {"target_s": target, "meets_target": r["median_s"] < target}
             commands[name] = r

@@ -66,9 +66,50 @@ def test_a_listing_on_a_warm_store_skips_the_registry_and_the_chart_libraries(
     loaded = _loaded_after(
         f"from openrace.cli import main\nmain(['orgs', '--format', 'csv', '--store', {str(db)!r}])"
     )
-    assert "duckdb" in loaded and "pyarrow" in loaded
-    for lib in ("yaml", "ibis", "pandas", "altair", "httpx", "huggingface_hub", "jinja2"):
+    assert "duckdb" in loaded
+    for lib in ("yaml", "ibis", "pandas", "altair", "httpx", "huggingface_hub", "jinja2",
+                "pyarrow", "numpy"):
         assert lib not in loaded, lib
+
+
+@pytest.mark.parametrize("args", [
+    ["orgs"], ["orgs", "--country", "CN"], ["registry", "show", "qwen"],
+    ["releases", "-f", "json"],
+    ["status"], ["query", "SELECT id FROM organizations LIMIT 3"], ["models"],
+    ["datasets"], ["papers"], ["repos"],
+])
+def test_printing_commands_read_rows_without_arrow(tmp_path: Path, args: list[str]) -> None:
+    # the listings' rows come from DuckDB as Python values (openrace.store.rows): Arrow
+    # and NumPy are half such a command's time
+    db = tmp_path / "warm.duckdb"
+    open_store(db).close()
+    code = f"from openrace.cli import main\nassert main([*{args!r}, '--store', {str(db)!r}]) == 0"
+    loaded = _loaded_after(code)
+    assert "pyarrow" not in loaded and "numpy" not in loaded
+
+
+def test_the_printed_rows_are_the_arrow_listings_rows() -> None:
+    # the CLI prints Store.rows of each listing's SQL; the Python API returns Store.sql's
+    # Arrow table of the same SQL: the same columns and the same Python values
+    from openrace.queries import github, hf, openalex
+    from openrace.queries import registry as reg
+    from tests.report.report_sample import sample_store
+
+    s = sample_store()
+    builders = [
+        (reg.organizations_sql, {}), (reg.organizations_sql, {"country": "CN"}),
+        (reg.releases_sql, {}), (reg.releases_sql, {"access": "open"}),
+        (hf.models_sql, {"limit": None}), (hf.datasets_sql, {"limit": None}),
+        (openalex.papers_sql, {"limit": None}), (github.repos_sql, {}),
+    ]
+    for build, filters in builders:
+        sql, params = build(s, **filters)
+        arrow, rows = s.sql(sql, params), s.rows(sql, params)
+        assert rows.column_names == arrow.column_names, build.__name__
+        assert rows.to_pylist() == arrow.to_pylist(), build.__name__
+        assert rows.num_rows == arrow.num_rows
+    assert s.rows("SELECT 1 AS a").to_pylist() == s.dicts("SELECT 1 AS a") == [{"a": 1}]
+    s.close()
 
 
 def test_the_hash_is_recorded_and_spares_the_load(

@@ -99,11 +99,19 @@ def open_reader(
     except BaseException:
         store.close()
         raise
-    if fresh:
-        # (a store synced by an older openrace has no hash yet: the next command that
-        # opens it for writing records it; a reader does not wait for the write lock)
-        return store
     store.close()
+    if fresh:
+        # the content is current but the hash is not recorded (synced by another openrace
+        # build): record it, so that the next reader skips the load; a reader does not
+        # wait for the write lock
+        if registry is None:
+            with suppress(StoreBusyError):
+                writer = Store(p)
+                try:
+                    mark_bundled(writer)
+                finally:
+                    writer.close()
+        return Store(p, read_only=True)
     with suppress(StoreBusyError):  # a harvest is writing: read what the store holds
         open_store(p, registry=reg).close()
     return Store(p, read_only=True)

@@ -12,7 +12,9 @@ from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
 from openrace.errors import RegistryError, UsageError
 
-registry_app = typer.Typer(help="Inspect and validate the bundled registry.", no_args_is_help=True)
+registry_app = typer.Typer(
+    help="Inspect and validate the bundled registry.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(registry_app, name="registry")
 
 
@@ -105,10 +107,10 @@ def registry_show(
     from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
-        rows = [r for r in listings.organizations(s).to_pylist() if r["id"] == org]
+        rows = [r for r in s.rows(*listings.organizations_sql(s)).to_pylist() if r["id"] == org]
         if not rows:
             raise UsageError(f"unknown organisation {org!r}; see `openrace orgs`")
-        rel = listings.releases(s, org=org)
+        rel = s.rows(*listings.releases_sql(s, org=org))
     if fmt == Format.table:
         for k, v in rows[0].items():
             out_console.print(f"[bold]{k}[/bold]: ", end="")
@@ -130,7 +132,7 @@ def orgs(
     from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
-        emit(listings.organizations(s, country=country, sector=sector), fmt,
+        emit(s.rows(*listings.organizations_sql(s, country=country, sector=sector)), fmt,
              title="Organisations")
 
 
@@ -152,9 +154,9 @@ def releases(
     from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
-        table = listings.releases(s, country=country, org=org,
+        table = s.rows(*listings.releases_sql(s, country=country, org=org,
                                   since=since.date() if since else None, access=access,
-                                  country_rule=country_rule, catalogue=catalogue)
+                                  country_rule=country_rule, catalogue=catalogue))
     if fmt == Format.table:
         table = table.select(["release_date", "name", "org_ids", "org_names", "countries",
                               "access", "license", "license_class", "catalogue"])
@@ -173,7 +175,7 @@ def query(
 
     check_read_query(sql)  # before opening anything
     with Store(store_path(store), read_only=True, confined=True) as s:
-        emit(s.query_readonly(sql), fmt)
+        emit(s.query_readonly_rows(sql), fmt)
 
 
 @app.command()

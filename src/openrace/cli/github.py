@@ -137,10 +137,10 @@ def repos(
 ) -> None:
     """List harvested GitHub repositories with their latest stars and forks, licence,
     language, organisation and country."""
-    from openrace.queries.github import repos as list_repos
+    from openrace.queries.github import repos_sql
 
     with open_reader(_store_path(store)) as s:
-        table = list_repos(
+        table = s.rows(*repos_sql(
             s,
             country=country,
             org=org,
@@ -154,5 +154,5 @@ def repos(
             country_rule=country_rule,
             sort=sort,
             limit=limit or None,
-        )
+        ))
     emit(table, fmt, title="GitHub repositories")

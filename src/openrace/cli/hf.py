@@ -224,10 +224,10 @@ def models(
 
     hub_listings.check_filters(sort, hub_listings.MODEL_SORTS, license_class, limit)
     with open_reader(store_path(store)) as s:
-        table = hub_listings.models(
+        table = s.rows(*hub_listings.models_sql(
             s, country=country, org=org, author=author, search=search,
             since=since.date() if since else None, license_class=license_class,
-            include_quantized=quantized, derivatives=derivatives, sort=sort, limit=limit)
+            include_quantized=quantized, derivatives=derivatives, sort=sort, limit=limit))
     if fmt == Format.table:
         table = table.select(["model", "org", "country", "origin_country", "relation",
                               "created", "license_class", "downloads_30d", "likes"])
@@ -248,7 +248,7 @@ def lineage(
     if depth < 1:
         raise UsageError("--depth must be at least 1")
     with open_reader(store_path(store)) as s:
-        known = s.sql("SELECT 1 FROM artifacts WHERE artifact_id = ? "
+        known = s.rows("SELECT 1 FROM artifacts WHERE artifact_id = ? "
                       "UNION ALL SELECT 1 FROM lineage WHERE parent_id = ? LIMIT 1",
                       [f"hf:model:{model}"] * 2).num_rows
         if not known:
@@ -294,9 +294,9 @@ def datasets(
     if min_completeness is not None and not 0 <= min_completeness <= 1:
         raise UsageError("--min-completeness must be between 0 and 1")
     with open_reader(store_path(store)) as s:
-        table = hub_listings.datasets(s, country=country, org=org, license_class=license_class,
-                                      task=task, search=search,
-                                      min_completeness=min_completeness, sort=sort, limit=limit)
+        table = s.rows(*hub_listings.datasets_sql(
+            s, country=country, org=org, license_class=license_class, task=task,
+            search=search, min_completeness=min_completeness, sort=sort, limit=limit))
     if fmt == Format.table:
         table = table.select(["dataset", "org", "country", "license_class", "tasks",
                               "card_completeness", "downloads_30d"])

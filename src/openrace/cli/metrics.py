@@ -21,6 +21,7 @@ from openrace.errors import UsageError
 metrics_app = typer.Typer(
     help="The catalogue of named metrics: list them, or evaluate one.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(metrics_app, name="metrics")
 

@@ -135,11 +135,11 @@ def papers(
     store: Path = StoreOption,
 ) -> None:
     """List harvested top-cited AI works with citations, rank, countries and organisations."""
-    from openrace.queries.openalex import papers as list_papers
+    from openrace.queries.openalex import papers_sql
 
     if limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     with open_reader(_store_path(store)) as s:
-        table = list_papers(s, year=year, country=country, org=org, company=company,
-                            search=search, sort=sort, limit=limit or None)
+        table = s.rows(*papers_sql(s, year=year, country=country, org=org, company=company,
+                                   search=search, sort=sort, limit=limit or None))
     emit(table, fmt, title="Top-cited AI works")

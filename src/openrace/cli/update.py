@@ -14,5 +14,6 @@ from openrace.cli import app
 update_app = typer.Typer(
     help="Harvest a source into the store (incremental and resumable).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(update_app, name="update")

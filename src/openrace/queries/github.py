@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import UsageError
 from openrace.rules.observation import COUNTRY_RULES, country_sql, latest_sql
 from openrace.rules.openness import CLASSES
 from openrace.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SORTS = {
     "stars": "stars DESC NULLS LAST, repo",
@@ -20,7 +21,7 @@ SORTS = {
 }
 
 
-def repos(
+def repos_sql(
     store: Store,
     *,
     country: str | None = None,
@@ -35,7 +36,7 @@ def repos(
     country_rule: str = "owner",
     sort: str = "stars",
     limit: int | None = 50,
-) -> pa.Table:
+) -> tuple[str, list[Any]]:
     """Harvested repositories with their latest stars, forks and open issues, licence
     (SPDX id and openrace class), main language, flags, registry organisation(s) and
     country (the owner's country by default, ``country_rule="location"`` for the
@@ -109,7 +110,12 @@ def repos(
     ORDER BY {SORTS[sort]}
     {"LIMIT " + str(int(limit)) if limit else ""}
     """
-    return store.sql(sql, params)
+    return sql, params
+
+
+def repos(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`repos_sql` (same filters) as an Arrow table."""
+    return store.sql(*repos_sql(store, **filters))
 
 
 def repo_counts(store: Store) -> dict[str, int]:

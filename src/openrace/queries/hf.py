@@ -11,14 +11,16 @@ model(s) when it is a derivative.
 from __future__ import annotations
 
 import datetime as dt
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import UsageError
 from openrace.queries.registry import check_country, check_org
 from openrace.rules.observation import country_sql, latest_sql
 from openrace.store import Store
 from openrace.store.vocabulary import LICENSE_CLASSES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MODEL_SORTS = ("downloads", "downloads_all_time", "likes", "created", "children")
 DATASET_SORTS = ("downloads", "likes", "created", "completeness")
@@ -67,7 +69,7 @@ def check_filters(sort: str, sorts: tuple[str, ...], license_class: str | None,
         raise UsageError("--limit must be at least 1")
 
 
-def models(
+def models_sql(
     store: Store,
     *,
     country: str | None = None,
@@ -80,7 +82,7 @@ def models(
     derivatives: bool | None = None,
     sort: str = "downloads",
     limit: int | None = 50,
-) -> pa.Table:
+) -> tuple[str, list[Any]]:
     """Harvested Hub models with their latest figures. ``country`` / ``org`` match the
     model's own attribution or its origin (for derivatives); ``derivatives`` True keeps
     only derivatives, False only models without a base model."""
@@ -119,7 +121,7 @@ def models(
              "likes": "l.likes", "created": "a.created",
              "children": "coalesce(k.children, 0)"}[sort]
     lim = f"LIMIT {int(limit)}" if limit else ""
-    return store.sql(
+    return (
         "WITH " + _LATEST + f"""
         SELECT a.source_id AS model, own.org, own.country, origin.origin_org,
                origin.origin_country,
@@ -144,7 +146,12 @@ def models(
     )
 
 
-def datasets(
+def models(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`models_sql` (same filters) as an Arrow table."""
+    return store.sql(*models_sql(store, **filters))
+
+
+def datasets_sql(
     store: Store,
     *,
     country: str | None = None,
@@ -155,7 +162,7 @@ def datasets(
     min_completeness: float | None = None,
     sort: str = "downloads",
     limit: int | None = 50,
-) -> pa.Table:
+) -> tuple[str, list[Any]]:
     """The harvested Hub datasets as an open-data catalogue: licence, tasks, modality,
     origin and card completeness (share of the expected card fields present)."""
     check_filters(sort, DATASET_SORTS, license_class, limit)
@@ -185,7 +192,7 @@ def datasets(
     order = {"downloads": "l.downloads_30d", "likes": "l.likes", "created": "a.created",
              "completeness": "card_completeness"}[sort]
     lim = f"LIMIT {int(limit)}" if limit else ""
-    return store.sql(
+    return (
         "WITH " + _LATEST + f"""
         SELECT a.source_id AS dataset, own.org, own.country,
                CAST(a.created AS DATE) AS created, a.license, a.license_class,
@@ -206,3 +213,8 @@ def datasets(
         """,
         params,
     )
+
+
+def datasets(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`datasets_sql` (same filters) as an Arrow table."""
+    return store.sql(*datasets_sql(store, **filters))

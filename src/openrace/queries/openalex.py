@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import UsageError
 from openrace.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SORTS = {"cited": "cited_by_count DESC, work_id", "year": "year DESC, cited_by_count DESC",
          "rank": "year DESC, rank NULLS LAST, work_id"}
 
 
-def papers(store: Store, *, year: int | None = None, country: str | None = None,
+def papers_sql(store: Store, *, year: int | None = None, country: str | None = None,
            org: str | None = None, company: bool = False, search: str | None = None,
-           sort: str = "cited", limit: int | None = 50) -> pa.Table:
+           sort: str = "cited", limit: int | None = 50) -> tuple[str, list[Any]]:
     """Harvested works with their latest citation count and rank, their authors'
     countries, registry organisations, whether a company author took part, and the Hub
     models that cite them (``arxiv:*`` tags)."""
@@ -67,4 +68,9 @@ def papers(store: Store, *, year: int | None = None, country: str | None = None,
     ORDER BY {SORTS[sort]}
     {'LIMIT ' + str(int(limit)) if limit else ''}
     """
-    return store.sql(sql, params + params_h)
+    return sql, params + params_h
+
+
+def papers(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`papers_sql` (same filters) as an Arrow table."""
+    return store.sql(*papers_sql(store, **filters))

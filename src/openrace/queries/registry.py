@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import get_args
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from openrace.errors import UsageError
-from openrace.registry.models import Sector
 from openrace.store import Store
+from openrace.store.vocabulary import SECTORS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ACCESS = ("open-weights", "api", "unreleased", "open", "closed")
-SECTORS: tuple[str, ...] = get_args(Sector)
 
 
 def check_country(store: Store, country: str | None, flag: str = "--country") -> None:
@@ -35,13 +35,13 @@ def check_org(store: Store, org: str | None, flag: str = "--org") -> None:
     """Refuse an organisation id the registry does not hold."""
     if not org:
         return
-    if not store.sql("SELECT 1 FROM organizations WHERE id = ?", [org]).num_rows:
+    if not store.rows("SELECT 1 FROM organizations WHERE id = ?", [org]).num_rows:
         raise UsageError(f"{flag} {org!r}: no such organisation in the registry; see "
                          "`openrace orgs` for the ids")
 
 
-def organizations(store: Store, *, country: str | None = None, sector: str | None = None
-                  ) -> pa.Table:
+def organizations_sql(store: Store, *, country: str | None = None, sector: str | None = None
+                  ) -> tuple[str, list[Any]]:
     """The registry's organisations, one row each."""
     if sector is not None and sector not in SECTORS:
         raise UsageError(f"--sector must be one of {', '.join(SECTORS)}, not {sector!r}")
@@ -53,7 +53,7 @@ def organizations(store: Store, *, country: str | None = None, sector: str | Non
     if sector:
         where.append("sector = ?")
         params.append(sector)
-    return store.sql(
+    return (
         "SELECT id, name, array_to_string(aliases, ';') AS aliases, country, "
         "array_to_string(extra_countries, ';') AS extra_countries, owner_country, sector, "
         "parent, array_to_string(hf_namespaces, ';') AS hf_namespaces, "
@@ -63,7 +63,12 @@ def organizations(store: Store, *, country: str | None = None, sector: str | Non
     )
 
 
-def releases(
+def organizations(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`organizations_sql` (same filters) as an Arrow table."""
+    return store.sql(*organizations_sql(store, **filters))
+
+
+def releases_sql(
     store: Store,
     *,
     country: str | None = None,
@@ -72,7 +77,7 @@ def releases(
     access: str | None = None,
     country_rule: str = "owner",
     catalogue: str = "all",
-) -> pa.Table:
+) -> tuple[str, list[Any]]:
     """Notable releases with their organisations, countries and licence class.
 
     ``catalogue`` is ``registry``, ``epoch`` (Epoch AI's rows, after ``openrace update
@@ -117,7 +122,7 @@ def releases(
                       "list_contains(list(DISTINCT o.root_org), ?) OR "
                       "list_contains(list(DISTINCT o.parent), ?))")
         params += [org] * 3
-    return store.sql(
+    return (
         f"""
         SELECT a.title AS name,
                string_agg(o.id, ';' ORDER BY t.rowid) AS org_ids,
@@ -145,3 +150,8 @@ def releases(
         """,
         params,
     )
+
+
+def releases(store: Store, **filters: Any) -> pa.Table:
+    """The rows of :func:`releases_sql` (same filters) as an Arrow table."""
+    return store.sql(*releases_sql(store, **filters))

@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Sector = Literal["industry", "academia", "government", "nonprofit", "community"]
+from openrace.store.vocabulary import Sector
+
 Access = Literal["open-weights", "api", "unreleased"]
 Modality = Literal[
     "language", "code", "vision", "multimodal", "speech", "audio", "image-generation",

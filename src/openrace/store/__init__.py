@@ -23,20 +23,23 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from openrace.errors import QueryError, StoreBusyError, StoreError
 from openrace.store import runs
+from openrace.store.rows import Rows
 from openrace.store.runs import Run
 from openrace.store.vocabulary import RESUMABLE, RUN_STATUSES, RUNNING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_VERSION = 4
 
@@ -488,6 +491,8 @@ class Store:
         return [r[0] for r in self.con.execute(f"DESCRIBE {_ident(table)}").fetchall()]
 
     def _batch(self, table: str, rows: Sequence[Mapping[str, Any]] | pa.Table) -> pa.Table:
+        import pyarrow as pa
+
         cols = self.columns(table)
         if isinstance(rows, pa.Table):
             batch = rows
@@ -535,6 +540,8 @@ class Store:
         ``update_where`` (SQL over ``{table}.col`` and ``excluded.col``, with ``params``)
         limits which stored rows are updated: the others are left as they are and not
         returned."""
+        import pyarrow as pa
+
         if len(rows) == 0:
             return pa.table({c: pa.array([], pa.string()) for c in returning})
         batch = self._batch(table, rows)
@@ -606,6 +613,8 @@ class Store:
         self, artifact_ids: Iterable[str], methods: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> None:
         """Replace the attributions of ``artifact_ids`` made by ``methods`` with ``rows``."""
+        import pyarrow as pa
+
         ids = list(dict.fromkeys(artifact_ids))
         with self.transaction():
             if ids:
@@ -774,14 +783,24 @@ class Store:
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run SQL and return an Arrow table."""
+        import pyarrow as pa
+
         if params:
             return self.con.sql(query, params=list(params)).to_arrow_table()
         rel = self.con.sql(query)
         return rel.to_arrow_table() if rel is not None else pa.table({})
 
+    def rows(self, query: str, params: Sequence[Any] | None = None) -> Rows:
+        """Run SQL and return its rows as Python values, without Arrow (for the commands
+        that print them: see :mod:`openrace.store.rows`)."""
+        cur = self.con.execute(query, list(params) if params else None)
+        if cur.description is None:
+            return Rows([], [])
+        return Rows([d[0] for d in cur.description], cur.fetchall())
+
     def dicts(self, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run SQL and return a list of dicts."""
-        return self.sql(query, params).to_pylist()
+        return self.rows(query, params).to_pylist()
 
     def confine(self) -> None:
         """Shut this connection out of every file, network address and extension but the
@@ -796,10 +815,17 @@ class Store:
         """Run a user's SQL: one SELECT (or DESCRIBE, SHOW, SUMMARIZE, PIVOT, or EXPLAIN of
         one of them) over the store's tables, on a confined connection (:meth:`confine`
         is applied first, so the store stays confined afterwards)."""
+        return self._readonly(query, self.sql)
+
+    def query_readonly_rows(self, query: str) -> Rows:
+        """:meth:`query_readonly`, as Python rows (for printing; no Arrow)."""
+        return self._readonly(query, self.rows)
+
+    def _readonly(self, query: str, run: Callable[[str], Any]) -> Any:
         check_read_query(query)
         self.confine()
         try:
-            return self.sql(query)
+            return run(query)
         except duckdb.PermissionException as exc:
             raise QueryError("a query reads the store's tables only (files, network and "
                              f"extensions are shut off): {_first_line(str(exc))}") from None

@@ -7,6 +7,8 @@ False
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 #: ``harvest_runs.status``: a run is ``running`` until it ends ``ok``, ``failed`` (an
 #: error; resumable) or ``interrupted`` (a kill, Ctrl-C, a page limit, or superseded by
 #: a run with other parameters; resumable unless superseded).
@@ -32,3 +34,8 @@ LICENSE_CLASSES: tuple[str, ...] = (
     "closed",
     "unknown",
 )
+
+#: ``organizations.sector``: the registry's sectors (checked by
+#: :mod:`openrace.registry.models`).
+Sector = Literal["industry", "academia", "government", "nonprofit", "community"]
+SECTORS: tuple[str, ...] = get_args(Sector)

@@ -151,7 +151,7 @@ def test_report_runs_no_sql() -> None:
     offenders = []
     for path in sorted((PACKAGE / "report").rglob("*.py")):
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"\.(sql|dicts|query_readonly)\(|\.con\b", line):
+            if re.search(r"\.(sql|rows|dicts|query_readonly(_rows)?)\(|\.con\b", line):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{i}: {line.strip()}")
     assert not offenders, "SQL in report/:\n" + "\n".join(offenders)
 
@@ -242,3 +242,19 @@ def test_the_arithmetic_check_catches_arithmetic() -> None:
         "bar = '-' * 3",
     ):
         assert not _arithmetic(ast.parse(code)), code
+
+
+def test_the_metric_contract_imports_nothing_of_the_catalogue() -> None:
+    # metrics/base.py is the contract (Metric, Query, Option, helpers); registration lives
+    # in metrics/catalogue.py, which imports the contract: never the other way round
+    import ast
+
+    tree = ast.parse((PACKAGE / "metrics" / "base.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+    metric_modules = {m for m in imported if m.startswith("openrace.metrics")}
+    assert not metric_modules, metric_modules

@@ -4,12 +4,14 @@ See :mod:`openrace.metrics.base` for the contract and :mod:`openrace.metrics.cat
 for the catalogue (``load_catalogue().evaluate(name, store, by=..., period=...)``).
 """
 
-from openrace.metrics.base import Metric, Option, Query, metric, period_of, tidy
-from openrace.metrics.catalogue import CATALOGUE, Catalogue, load_catalogue
+from openrace.metrics.base import KINDS, Metric, Option, Query, period_of, tidy
+from openrace.metrics.catalogue import CATALOGUE, Catalogue, Family, load_catalogue, metric
 
 __all__ = [
     "CATALOGUE",
+    "KINDS",
     "Catalogue",
+    "Family",
     "Metric",
     "Option",
     "Query",

@@ -20,9 +20,16 @@ the metric's ``dims``
 ``value``
     a float.
 
-Rows are sorted by period, group and dims. Source helpers define their metrics in their
-own module (``metrics/hub.py``, ``metrics/research.py``) with :func:`metric` and the
-helpers below; the report and the claims read ONLY from the catalogue.
+Rows are sorted by period, group and dims. Each source defines its metrics in its own
+module (``metrics/<source>.py``) with :func:`openrace.metrics.catalogue.metric` or a
+:class:`openrace.metrics.catalogue.Family` and the helpers below; the report and the
+claims read ONLY from the catalogue. This module is the contract alone: it imports nothing
+of the catalogue.
+
+A metric's :data:`kind <KINDS>` says what its value is, and so whether values of
+different groups or periods may be added up: a ``count`` (releases, downloads, works)
+may, a ``share`` (a part over its whole, between 0 and 1) or a ``measure`` (a score, a gap
+in points, a lag in months) may not.
 
 A build function receives a :class:`Tables` (``tables.table("artifacts")`` is an Ibis
 table on whichever engine runs the metric) and a validated :class:`Query`; it must return
@@ -65,6 +72,10 @@ SOURCES: tuple[str, ...] = tuple(s.name for s in SPECS)
 
 #: The value of ``group`` when a metric is evaluated with ``by="none"``.
 ALL = "all"
+
+#: What a metric's value is: ``count`` (adds up across groups and periods), ``share`` (a
+#: part over its whole, unit ``share``) or ``measure`` (a score, gap or lag).
+KINDS: tuple[str, ...] = ("count", "share", "measure")
 
 
 class Tables(Protocol):
@@ -157,6 +168,17 @@ class Query:
         except KeyError:
             raise UsageError(f"this metric has no option {name!r}") from None
 
+    def keys(self, *extra: str) -> list[str]:
+        """The key columns of a result of this query: ``period`` (unless the period is
+        ``none``), ``group``, then ``extra``.
+
+        >>> Query(by="country", period="year").keys("access")
+        ['period', 'group', 'access']
+        >>> Query(by="none", period="none").keys()
+        ['group']
+        """
+        return (["period"] if self.period != "none" else []) + ["group", *extra]
+
     def label(self) -> str:
         """A short human-readable description, e.g. ``by country per year, counting=whole``."""
         parts = [f"by {self.by}" if self.by != "none" else "overall"]
@@ -189,8 +211,8 @@ class Metric:
     #: Ibis expression (given the tables) counting the records the metric is built from;
     #: a metric "has data" when it is positive. Default: the metric has any row.
     presence: PresenceFn | None = None
-    #: values of different groups / periods may be added up (counts; not shares)
-    additive: bool = True
+    #: what the value is (:data:`KINDS`): counts add up, shares and measures do not
+    kind: str = "count"
     #: the command that fills this metric's data, for the report's "no data yet" state
     update_command: str = "openrace update"
     caveats: tuple[str, ...] = ()
@@ -206,6 +228,15 @@ class Metric:
                 raise ValueError(f"metric {self.name}: unknown period {p!r}")
         if not self.by or not self.periods:
             raise ValueError(f"metric {self.name}: needs at least one grouping and period")
+        if self.kind not in KINDS:
+            raise ValueError(f"metric {self.name}: unknown kind {self.kind!r}")
+        if (self.kind == "share") != (self.unit == "share"):
+            raise ValueError(f"metric {self.name}: a share has unit 'share' and only a share")
+
+    @property
+    def additive(self) -> bool:
+        """Whether values of different groups or periods may be added up (counts only)."""
+        return self.kind == "count"
 
     @property
     def by_default(self) -> str:
@@ -253,6 +284,7 @@ class Metric:
             "title": self.title,
             "description": self.description,
             "unit": self.unit,
+            "kind": self.kind,
             "source": self.source,
             "by": list(self.by),
             "periods": list(self.periods),
@@ -263,24 +295,6 @@ class Metric:
             ],
             "caveats": list(self.caveats),
         }
-
-
-def metric(catalogue: Any = None, **fields: Any) -> Callable[[BuildFn], BuildFn]:
-    """Decorator: register the decorated build function as a :class:`Metric`.
-
-    >>> @metric(name="x", title="X", description="...", unit="count", source="registry")
-    ... def _x(tables, q): ...
-
-    ``catalogue`` defaults to :data:`openrace.metrics.catalogue.CATALOGUE`.
-    """
-
-    def register(fn: BuildFn) -> BuildFn:
-        from openrace.metrics.catalogue import CATALOGUE
-
-        (catalogue or CATALOGUE).register(Metric(build=fn, **fields))
-        return fn
-
-    return register
 
 
 # Expression helpers shared by metric modules ---------------------------------------------
@@ -303,9 +317,16 @@ def period_of(ts: Any, period: str) -> Any:
     raise UsageError(f"unknown period {period!r}; allowed: {', '.join(PERIODS)}")
 
 
+def ratio(part: Any, whole: Any) -> Any:
+    """A share's value: ``part / whole`` as a float, null where ``whole`` is not positive
+    (so that every engine gives the same answer for an empty whole: DuckDB's division by
+    zero and Spark's differ)."""
+    return ibis.ifelse(whole > 0, part / whole, ibis.null()).cast("float64")
+
+
 def tidy(expr: Any, q: Query, dims: Sequence[str] = ()) -> Any:
     """Select and order the contract's columns (``period`` only when the query has one)."""
-    cols = (["period"] if q.period != "none" else []) + ["group", *dims, "value"]
+    cols = q.keys(*dims, "value")
     return expr.select(*cols)
 
 

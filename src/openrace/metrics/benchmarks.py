@@ -70,10 +70,10 @@ from openrace.metrics.base import (
     Query,
     Tables,
     ibis,
-    metric,
     period_of,
     tidy,
 )
+from openrace.metrics.catalogue import Family
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -250,21 +250,25 @@ def _frontiers(t: Tables, q: Query) -> Any:
     )
 
 
-@metric(
+#: The fields every benchmarks metric shares.
+BENCHMARKS = Family(
+    source="benchmarks",
+    by=_BY,
+    presence=_has_results,
+    update_command=_UPDATE,
+    caveats=CAVEATS,
+)
+
+
+@BENCHMARKS.measure(
     name="frontier",
     title="Capability frontier",
     description="The best benchmark score a group had reached by the end of each period "
     "(open vs closed, US vs China incl. Hong Kong, or by organisation).",
     unit="score",
-    source="benchmarks",
-    by=_BY,
     periods=_PERIODS,
     options=_COMMON,
     dims=("benchmark",),
-    presence=_has_results,
-    additive=False,
-    update_command=_UPDATE,
-    caveats=CAVEATS,
 )
 def _frontier(t: Tables, q: Query) -> Any:
     f = _frontiers(t, q)
@@ -272,21 +276,15 @@ def _frontier(t: Tables, q: Query) -> Any:
     return tidy(f.mutate(value=f.own.cast("float64")), q, ("benchmark",))
 
 
-@metric(
+@BENCHMARKS.measure(
     name="capability_gap",
     title="Capability gap",
     description="The other groups' frontier minus the group's own at the end of each "
     "period, in score points or percent (positive: the group trails).",
     unit="points",
-    source="benchmarks",
-    by=_BY,
     periods=_PERIODS,
     options=(*_COMMON, UNIT),
     dims=("benchmark",),
-    presence=_has_results,
-    additive=False,
-    update_command=_UPDATE,
-    caveats=CAVEATS,
 )
 def _gap(t: Tables, q: Query) -> Any:
     f = _frontiers(t, q)
@@ -354,67 +352,49 @@ _LAG_OPTIONS = (*_COMMON, TOLERANCE, UNCAUGHT)
 _LAG_PERIODS = ("none", "year")
 
 
-@metric(
+@BENCHMARKS.measure(
     name="capability_lag",
     title="Capability lag (months), per benchmark",
     description="For each level the other groups set on a benchmark, the months until "
     "the group first reached it; median, min, max and the number of levels and of levels "
     "caught, per benchmark (and per period in which the level was set).",
     unit="months",
-    source="benchmarks",
-    by=_BY,
     periods=_LAG_PERIODS,
     options=_LAG_OPTIONS,
     dims=("benchmark", "stat"),
-    presence=_has_results,
-    additive=False,
-    update_command=_UPDATE,
-    caveats=CAVEATS,
 )
 def _lag(t: Tables, q: Query) -> Any:
     lv = _lag_rows(t, q)
-    keys = (["period"] if q.period != "none" else []) + ["group", "benchmark"]
+    keys = q.keys("benchmark")
     return tidy(_summary(lv, keys), q, ("benchmark", "stat"))
 
 
-@metric(
+@BENCHMARKS.measure(
     name="capability_lag_pooled",
     title="Capability lag (months), pooled over benchmarks",
     description="The lags of every level on every selected benchmark, pooled: median and "
     "the number of levels and of levels caught (the bootstrap interval is computed over "
     "capability_lag_levels, see openrace.metrics.benchmarks.pooled_lag_interval).",
     unit="months",
-    source="benchmarks",
-    by=_BY,
     periods=_LAG_PERIODS,
     options=_LAG_OPTIONS,
     dims=("stat",),
-    presence=_has_results,
-    additive=False,
-    update_command=_UPDATE,
-    caveats=CAVEATS,
 )
 def _lag_pooled(t: Tables, q: Query) -> Any:
     lv = _lag_rows(t, q)
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     return tidy(_summary(lv, keys), q, ("stat",))
 
 
-@metric(
+@BENCHMARKS.measure(
     name="capability_lag_levels",
     title="Capability lag of each level (months)",
     description="One row per level the other groups set (the model that set it) with the "
     "group's lag in months (empty when never reached, with uncaught=exclude).",
     unit="months",
-    source="benchmarks",
-    by=_BY,
     periods=("none",),
     options=_LAG_OPTIONS,
     dims=("benchmark", "model"),
-    presence=_has_results,
-    additive=False,
-    update_command=_UPDATE,
-    caveats=CAVEATS,
 )
 def _lag_levels(t: Tables, q: Query) -> Any:
     lv = _lag_rows(t, q)

@@ -9,17 +9,28 @@ True
 Arrow table described in :mod:`openrace.metrics.base`; ``cat.has_data(name, store)`` says
 whether the store holds anything the metric is built from (else the report shows
 "no data yet — run ``openrace update ...``").
+
+Metric modules register their metrics here, with :func:`metric` or a :class:`Family`
+(the fields a family of metrics shares, stated once)::
+
+    RELEASES = Family(source="registry", by=RELEASE_BY, periods=RELEASE_PERIODS, ...)
+
+    @RELEASES.share(name="open_share", title="Open share of notable releases",
+                    description="The share of a group's releases with open weights.")
+    def open_share(t, q):
+        return unit_share(release_units(t, q), q, "is_open")
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from openrace.errors import QueryError, UsageError
-from openrace.metrics.base import ALL, Metric, Query, Tables
+from openrace.metrics.base import ALL, BuildFn, Metric, Query, Tables
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -156,7 +167,7 @@ def normalise(result: pa.Table, q: Query, dims: tuple[str, ...] | list[str] = ()
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cols = (["period"] if q.period != "none" else []) + ["group", *dims, "value"]
+    cols = q.keys(*dims, "value")
     missing = [c for c in cols if c not in result.column_names]
     if missing:
         raise QueryError(f"metric result lacks column(s) {missing}")
@@ -175,6 +186,73 @@ def normalise(result: pa.Table, q: Query, dims: tuple[str, ...] | list[str] = ()
 
 CATALOGUE = Catalogue()
 _loaded = False
+
+
+def metric(catalogue: Catalogue | None = None, **fields_: Any) -> Callable[[BuildFn], BuildFn]:
+    """Decorator: register the decorated build function as a :class:`Metric`.
+
+    >>> @metric(Catalogue(), name="x", title="X", description="...", unit="count",
+    ...         source="registry")
+    ... def _x(tables, q): ...
+
+    ``catalogue`` defaults to :data:`CATALOGUE`.
+    """
+
+    def register(fn: BuildFn) -> BuildFn:
+        # (not `catalogue or CATALOGUE`: an empty catalogue is falsy)
+        (CATALOGUE if catalogue is None else catalogue).register(Metric(build=fn, **fields_))
+        return fn
+
+    return register
+
+
+_METRIC_FIELDS = frozenset(f.name for f in fields(Metric)) - {"build"}
+
+
+@dataclass(frozen=True)
+class Family:
+    """The fields a family of metrics shares (source, groupings, periods, options,
+    presence, update command, caveats, ...), stated once; each metric of the family states
+    what differs, and may override any shared field.
+
+    >>> fam = Family(source="registry", by=("country", "none"), caveats=("c",))
+    >>> @fam.share(Catalogue(), name="s", title="S", description="A share.")
+    ... def _s(tables, q): ...
+    >>> fam.derive(periods=("none",)).fields["periods"]
+    ('none',)
+    """
+
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, **shared: Any) -> None:
+        unknown = set(shared) - _METRIC_FIELDS
+        if unknown:
+            raise ValueError(f"not fields of a metric: {', '.join(sorted(unknown))}")
+        object.__setattr__(self, "fields", dict(shared))
+
+    def derive(self, **changed: Any) -> Family:
+        """This family with some fields changed or added."""
+        return Family(**{**self.fields, **changed})
+
+    def metric(self, catalogue: Catalogue | None = None, **own: Any
+               ) -> Callable[[BuildFn], BuildFn]:
+        """Register a metric of this family (:func:`metric` with the shared fields)."""
+        return metric(catalogue, **{**self.fields, **own})
+
+    def count(self, catalogue: Catalogue | None = None, **own: Any
+              ) -> Callable[[BuildFn], BuildFn]:
+        """Register a count (kind ``count``: values add up across groups and periods)."""
+        return self.metric(catalogue, **{**own, "kind": "count"})
+
+    def share(self, catalogue: Catalogue | None = None, **own: Any
+              ) -> Callable[[BuildFn], BuildFn]:
+        """Register a share (kind and unit ``share``: a part over its whole, 0 to 1)."""
+        return self.metric(catalogue, **{**own, "kind": "share", "unit": "share"})
+
+    def measure(self, catalogue: Catalogue | None = None, **own: Any
+                ) -> Callable[[BuildFn], BuildFn]:
+        """Register a measure (kind ``measure``: a score, gap or lag; not additive)."""
+        return self.metric(catalogue, **{**own, "kind": "measure"})
 
 
 def load_catalogue() -> Catalogue:

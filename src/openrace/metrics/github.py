@@ -27,10 +27,11 @@ from openrace.metrics.base import (
     Tables,
     china_group,
     ibis,
-    metric,
     period_of,
+    ratio,
     tidy,
 )
+from openrace.metrics.catalogue import Family
 from openrace.rules.observation import UNATTRIBUTED_COUNTRY, country_expr, latest_expr
 
 SOURCE = "github"
@@ -60,6 +61,14 @@ _BY = ("country", "org", "sector", "none")
 _CREATED = ("year", "quarter", "month", "none")
 _SNAPSHOT = ("none", "month", "quarter", "year")
 _UPDATE = "openrace update github"
+
+#: The fields every github metric shares.
+GITHUB = Family(
+    source="github",
+    by=_BY,
+    update_command=_UPDATE,
+)
+
 _CAVEATS = (
     "Only the public repositories of the GitHub accounts the registry lists for its "
     "organisations: a company's code published elsewhere (personal accounts of its staff, "
@@ -151,7 +160,7 @@ def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
     u = u.filter(u.created.notnull())
     if q.period != "none":
         u = u.mutate(period=period_of(u.created, q.period))
-    keys = (["period"] if q.period != "none" else []) + ["group", *dims]
+    keys = q.keys(*dims)
     value = u.count() if q.opt("counting") == "whole" else u.weight.sum()
     return u.group_by(keys).aggregate(value=value.cast("float64"))
 
@@ -159,18 +168,15 @@ def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
 _REPO_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL, FORKS, ARCHIVED, CHINA_GROUP)
 
 
-@metric(
+@GITHUB.count(
     name="code_repos",
     title="New open repositories by origin",
     description="Public GitHub repositories of the registry's organisations, per period of "
     "creation, by the organisation owning the GitHub account.",
     unit="repositories",
-    source="github",
-    by=_BY,
     periods=_CREATED,
     options=_REPO_OPTIONS,
     presence=_has_repos,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def code_repos(t: Tables, q: Query) -> Any:
@@ -178,19 +184,16 @@ def code_repos(t: Tables, q: Query) -> Any:
     return tidy(_count_created(repo_units(t, q), q), q)
 
 
-@metric(
+@GITHUB.count(
     name="code_stars",
     title="Stars of open repositories, by year of creation",
     description="Stars (or forks) of the registry organisations' public GitHub "
     "repositories at the latest harvest, summed by the period in which the repositories "
     "were created.",
     unit="stars",
-    source="github",
-    by=_BY,
     periods=_CREATED,
     options=(*_REPO_OPTIONS, MEASURE),
     presence=_has_observations,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def code_stars(t: Tables, q: Query) -> Any:
@@ -199,31 +202,26 @@ def code_stars(t: Tables, q: Query) -> Any:
     u = u.filter(u.created.notnull())
     if q.period != "none":
         u = u.mutate(period=period_of(u.created, q.period))
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     value = u.value if q.opt("counting") == "whole" else u.value * u.weight
     return tidy(u.group_by(keys).aggregate(value=value.sum().cast("float64")), q)
 
 
-@metric(
+@GITHUB.share(
     name="code_star_share",
     title="Share of stars of open repositories, by origin",
     description="Each group's share of the stars (or forks) of all harvested repositories "
     "in the latest harvest of each period of observation (fractional: a repository listed "
     "by two organisations splits between them).",
-    unit="share",
-    source="github",
-    by=_BY,
     periods=_SNAPSHOT,
     options=(COUNTRY_RULE, ORG_LEVEL, FORKS, ARCHIVED, MEASURE, CHINA_GROUP),
     presence=_has_observations,
-    additive=False,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def code_star_share(t: Tables, q: Query) -> Any:
     """Group stars / all stars per period of observation, between 0 and 1."""
     j = repo_units(t, q, values=latest_values(t, q, q.opt("measure"), by_observation=True))
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     part = j.group_by(keys).aggregate(part=(j.value * j.weight).sum())
     units = ["period", "artifact_id"] if q.period != "none" else ["artifact_id"]
     tot = j.group_by(units).aggregate(value=j.value.max())
@@ -231,28 +229,20 @@ def code_star_share(t: Tables, q: Query) -> Any:
         r = part.join(tot.group_by("period").aggregate(total=tot.value.sum()), "period")
     else:
         r = part.cross_join(tot.aggregate(total=tot.value.sum()))
-    return tidy(
-        r.select(
-            *keys, value=ibis.ifelse(r.total > 0, r.part / r.total, ibis.null()).cast("float64")
-        ),
-        q,
-    )
+    return tidy(r.select(*keys, value=ratio(r.part, r.total)), q)
 
 
-@metric(
+@GITHUB.count(
     name="code_licenses",
     title="Licence classes of open repositories",
     description="Public GitHub repositories of the registry's organisations per period of "
     "creation and licence class of the licence GitHub detected (SPDX id; `unknown` when "
     "GitHub found no licence or could not identify it, NOASSERTION).",
     unit="repositories",
-    source="github",
-    by=_BY,
     periods=_CREATED,
     options=_REPO_OPTIONS,
     dims=("license_class",),
     presence=_has_repos,
-    update_command=_UPDATE,
     caveats=(
         *_CAVEATS,
         "A repository without a licence is all rights reserved: it is "
@@ -283,18 +273,15 @@ def _has_linked(t: Tables) -> Any:
     return linked_releases(t).count()
 
 
-@metric(
+@GITHUB.count(
     name="code_linked_releases",
     title="Notable releases whose code repository was harvested",
     description="Notable releases of the registry whose source link is a GitHub repository "
     "openrace harvested, per period of release, by the releasing organisations.",
     unit="releases",
-    source="github",
-    by=_BY,
     periods=("year", "quarter", "none"),
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, CHINA_GROUP),
     presence=_has_linked,
-    update_command=_UPDATE,
     caveats=(
         "Only releases whose registry source link is the repository itself "
         "(https://github.com/owner/name); most releases link a paper, a model card or "
@@ -325,19 +312,16 @@ def _languages(t: Tables) -> Any:
     )
 
 
-@metric(
+@GITHUB.count(
     name="code_languages",
     title="Main languages of open repositories",
     description="Public GitHub repositories of the registry's organisations per period of "
     "creation and main language (GitHub's linguist guess from the repository's files).",
     unit="repositories",
-    source="github",
-    by=_BY,
     periods=_CREATED,
     options=_REPO_OPTIONS,
     dims=("language",),
     presence=_has_repos,
-    update_command=_UPDATE,
     caveats=(
         *_CAVEATS,
         "The main language is the one with the most bytes of code: a model release "

@@ -32,10 +32,11 @@ from openrace.metrics.base import (
     Tables,
     china_group,
     ibis,
-    metric,
     period_of,
+    ratio,
     tidy,
 )
+from openrace.metrics.catalogue import Family
 from openrace.rules.observation import UNATTRIBUTED_COUNTRY, country_expr, latest_expr
 
 UNATTRIBUTED = "unattributed"
@@ -76,6 +77,14 @@ _CREATED_CAVEAT = (
 )
 _CREATED_CAVEATS = (*_CAVEATS, _CREATED_CAVEAT)
 _UPDATE = "openrace update hf"
+
+#: The fields every hf metric shares.
+HF = Family(
+    source="hf",
+    by=_BY,
+    update_command=_UPDATE,
+)
+
 
 
 def _has_models(t: Tables) -> Any:
@@ -153,7 +162,7 @@ def hub_units(t: Tables, q: Query, kind: str = "model", *, rule: str | None = No
         return rows.group_by(["group", "artifact_id"]).aggregate(
             weight=rows.weight.sum(), created=rows.created.min())
     rows = rows.join(values, "artifact_id")
-    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id"]
+    keys = q.keys("artifact_id")
     # an artifact has one value per period: the maximum is that value
     return rows.group_by(keys).aggregate(weight=rows.weight.sum(), value=rows.value.max())
 
@@ -173,14 +182,14 @@ def latest_observations(t: Tables, q: Query, metric_name: str) -> Any:
 def _observed(t: Tables, q: Query, metric_name: str) -> Any:
     j = hub_units(t, q, values=latest_observations(t, q, metric_name))
     value = j.value if q.opt("counting") == "whole" else j.value * j.weight
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     return j.group_by(keys).aggregate(value=value.sum().cast("float64"))
 
 
 def _share(t: Tables, q: Query, metric_name: str) -> Any:
     """A group's share of the period's total (each model counted once in the total)."""
     j = hub_units(t, q, values=latest_observations(t, q, metric_name))
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     part = j.group_by(keys).aggregate(part=(j.value * j.weight).sum())
     models = ["period", "artifact_id"] if q.period != "none" else ["artifact_id"]
     tot = j.group_by(models).aggregate(value=j.value.max())
@@ -190,8 +199,7 @@ def _share(t: Tables, q: Query, metric_name: str) -> Any:
     else:
         total = tot.aggregate(total=tot.value.sum())
         r = part.cross_join(total)
-    return r.select(*keys, value=ibis.ifelse(r.total > 0, r.part / r.total, ibis.null()
-                                             ).cast("float64"))
+    return r.select(*keys, value=ratio(r.part, r.total))
 
 
 _ADOPTION_OPTIONS = (ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, DOWNLOADS,
@@ -202,18 +210,15 @@ def _downloads_metric(q: Query) -> str:
     return "downloads_30d" if q.opt("downloads") == "30d" else "downloads_all_time"
 
 
-@metric(
+@HF.count(
     name="hub_downloads",
     title="Hub downloads by origin",
     description="Downloads of the harvested Hub models (rolling 30 days or all time) in "
     "the latest harvest of each period, by the origin of the models.",
     unit="downloads",
-    source="hf",
-    by=_BY,
     periods=_SNAPSHOT_PERIODS,
     options=_ADOPTION_OPTIONS,
     presence=_has_observations,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def hub_downloads(t: Tables, q: Query) -> Any:
@@ -221,19 +226,14 @@ def hub_downloads(t: Tables, q: Query) -> Any:
     return tidy(_observed(t, q, _downloads_metric(q)), q)
 
 
-@metric(
+@HF.share(
     name="hub_download_share",
     title="Share of Hub downloads by origin",
     description="Each group's share of the downloads of all harvested Hub models in the "
     "latest harvest of each period (fractional: a merge splits between its roots).",
-    unit="share",
-    source="hf",
-    by=_BY,
     periods=_SNAPSHOT_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, ORG_LEVEL, QUANTIZED, DOWNLOADS, CHINA_GROUP),
     presence=_has_observations,
-    additive=False,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def hub_download_share(t: Tables, q: Query) -> Any:
@@ -241,18 +241,15 @@ def hub_download_share(t: Tables, q: Query) -> Any:
     return tidy(_share(t, q, _downloads_metric(q)), q)
 
 
-@metric(
+@HF.count(
     name="hub_likes",
     title="Hub likes by origin",
     description="Likes of the harvested Hub models in the latest harvest of each period, "
     "by the origin of the models.",
     unit="likes",
-    source="hf",
-    by=_BY,
     periods=_SNAPSHOT_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_observations,
-    update_command=_UPDATE,
     caveats=_CAVEATS,
 )
 def hub_likes(t: Tables, q: Query) -> Any:
@@ -260,17 +257,14 @@ def hub_likes(t: Tables, q: Query) -> Any:
     return tidy(_observed(t, q, "likes"), q)
 
 
-@metric(
+@HF.count(
     name="hub_models",
     title="Hub models created, by origin",
     description="Harvested Hub models per month (or quarter, year) of creation, by origin.",
     unit="models",
-    source="hf",
-    by=_BY,
     periods=_CREATED_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_models,
-    update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,
 )
 def hub_models(t: Tables, q: Query) -> Any:
@@ -289,7 +283,7 @@ def _by_creation(u: Any, q: Query) -> Any:
 
 def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
     u = _by_creation(u, q)
-    keys = (["period"] if q.period != "none" else []) + ["group", *dims]
+    keys = q.keys(*dims)
     value = u.count() if q.opt("counting") == "whole" else u.weight.sum()
     return u.group_by(keys).aggregate(value=value.cast("float64"))
 
@@ -305,19 +299,16 @@ def _relations(t: Tables) -> Any:
     return flags.select("artifact_id", relation=relation)
 
 
-@metric(
+@HF.count(
     name="hub_derivatives",
     title="Derivatives by origin of the root model",
     description="Hub models built on another model (fine-tunes, adapters, quantisations, "
     "merges) per period of creation, counted for the origin of their root model.",
     unit="models",
-    source="hf",
-    by=_BY,
     periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     dims=("relation",),
     presence=_has_derivatives,
-    update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,
 )
 def hub_derivatives(t: Tables, q: Query) -> Any:
@@ -326,45 +317,37 @@ def hub_derivatives(t: Tables, q: Query) -> Any:
     return tidy(_count_created(u, q, ("relation",)), q, ("relation",))
 
 
-@metric(
+@HF.share(
     name="hub_derivative_share",
     title="Share of derivatives by origin of the root model",
     description="Each origin's share of the derivatives created in each period "
     "(fractional: a merge of two origins counts half for each).",
-    unit="share",
-    source="hf",
-    by=_BY,
     periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_derivatives,
-    additive=False,
-    update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,
 )
 def hub_derivative_share(t: Tables, q: Query) -> Any:
     """Derivatives of a group / all derivatives, per period of creation."""
     u = _by_creation(hub_units(t, q, derivatives_only=True), q)
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     part = u.group_by(keys).aggregate(part=u.weight.sum())
     if q.period != "none":
         r = part.mutate(total=part.part.sum().over(group_by="period"))
     else:
         r = part.mutate(total=part.part.sum().over())
-    return tidy(r.select(*keys, value=(r.part / r.total).cast("float64")), q)
+    return tidy(r.select(*keys, value=ratio(r.part, r.total)), q)
 
 
-@metric(
+@HF.count(
     name="hub_datasets",
     title="Hub datasets by origin",
     description="Harvested Hub datasets per period of creation, by the organisation owning "
     "their namespace.",
     unit="datasets",
-    source="hf",
-    by=_BY,
     periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, CHINA_GROUP),
     presence=_has_datasets,
-    update_command=_UPDATE,
     caveats=_CREATED_CAVEATS,
 )
 def hub_datasets(t: Tables, q: Query) -> Any:

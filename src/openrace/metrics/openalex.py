@@ -31,10 +31,11 @@ from openrace.metrics.base import (
     Tables,
     china_group,
     ibis,
-    metric,
     period_of,
+    ratio,
     tidy,
 )
+from openrace.metrics.catalogue import Family
 from openrace.sources.openalex import (
     ALL_WITH_HK,
     COAUTHORED,
@@ -50,6 +51,13 @@ from openrace.sources.openalex import (
 
 SOURCE = "openalex"
 UPDATE = "openrace update openalex"
+
+#: The fields every openalex metric shares.
+OPENALEX = Family(
+    source="openalex",
+    update_command=UPDATE,
+)
+
 
 SELECTION = Option(
     "selection", tuple(SELECTIONS), DEFAULT_SELECTION,
@@ -163,19 +171,17 @@ def _by_country(rows: Any, q: Query) -> Any:
     return rows.select("period", "group", "value")
 
 
-@metric(
+@OPENALEX.count(
     name="ai_papers",
     title="AI papers",
     description="AI works per country and publication year, from OpenAlex's group-by "
     "counts over every AI work (whole counting), optionally only works with an author at a "
     "company, university or government institution located in the country.",
     unit="works",
-    source="openalex",
     by=("country", "none"),
     periods=("year", "none"),
     options=(SELECTION, SEGMENT, CHINA_GROUP),
     presence=_has_aggregates,
-    update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers(t: Tables, q: Query) -> Any:
@@ -187,19 +193,15 @@ def ai_papers(t: Tables, q: Query) -> Any:
     return tidy(_by_country(rows, q), q)
 
 
-@metric(
+@OPENALEX.share(
     name="ai_papers_share",
     title="Share of the world's AI papers",
     description="A country's AI works as a share of all AI works of the year (whole "
     "counting: shares of co-authoring countries overlap, so they add up to more than 1).",
-    unit="share",
-    source="openalex",
     by=("country",),
     periods=("year",),
     options=(SELECTION, SEGMENT, CHINA_GROUP),
     presence=_has_aggregates,
-    additive=False,
-    update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers_share(t: Tables, q: Query) -> Any:
@@ -212,23 +214,19 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     c = rows.filter(rows.country != WORLD)
     j = c.join(world, c.period == world.w_period)
     j = j.filter(j.world > 0)
-    return tidy(j.select(period=j.period, group=j.country, value=j.value / j.world), q)
+    return tidy(j.select(period=j.period, group=j.country, value=ratio(j.value, j.world)), q)
 
 
-@metric(
+@OPENALEX.share(
     name="academia_industry_share",
     title="Academia–industry co-authored share",
     description="The share of a country's AI works of the year with authors at both a "
     "company and a university of that country (talent and ideas moving between academia "
     "and industry).",
-    unit="share",
-    source="openalex",
     by=("country",),
     periods=("year",),
     options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
-    additive=False,
-    update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, "Both sides are counted exactly: the company and the university "
              "must be located in the country (a US company with a Chinese university does "
              "not count for either).", _CHINA_AGG_CAVEAT),
@@ -245,7 +243,7 @@ def academia_industry_share(t: Tables, q: Query) -> Any:
     own = own.filter(own.country != WORLD)
     j = own.join(both, (own.period == both.b_period) & (own.country == both.b_country))
     j = j.filter(j.value > 0)
-    return tidy(j.select(period=j.period, group=j.country, value=j.both / j.value), q)
+    return tidy(j.select(period=j.period, group=j.country, value=ratio(j.both, j.value)), q)
 
 
 #: how the co-authored works are counted with China incl. Hong Kong
@@ -272,19 +270,15 @@ def _pair_rows(t: Tables, m: str, q: Query) -> Any:
     return j.select("period", "country", "segment", value=j.h_value.coalesce(j.value))
 
 
-@metric(
+@OPENALEX.share(
     name="coauthored_share",
     title="US–China co-authored share",
     description="AI works with authors in both the United States and China, as a share of "
     "each country's AI works of the year.",
-    unit="share",
-    source="openalex",
     by=("country",),
     periods=("year",),
     options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
-    additive=False,
-    update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_share(t: Tables, q: Query) -> Any:
@@ -301,20 +295,18 @@ def coauthored_share(t: Tables, q: Query) -> Any:
     pair = pair.select(p_period="period", p_country="country", pair="value")
     j = own.join(pair, (own.period == pair.p_period) & (own.country == pair.p_country))
     j = j.filter(j.value > 0)
-    return tidy(j.select(period=j.period, group=j.country, value=j.pair / j.value), q)
+    return tidy(j.select(period=j.period, group=j.country, value=ratio(j.pair, j.value)), q)
 
 
-@metric(
+@OPENALEX.count(
     name="coauthored_papers",
     title="US–China co-authored AI papers",
     description="AI works with authors in both the United States and China, per year.",
     unit="works",
-    source="openalex",
     by=("none",),
     periods=("year", "none"),
     options=(SELECTION, CHINA_GROUP),
     presence=_has_aggregates,
-    update_command=UPDATE,
     caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_papers(t: Tables, q: Query) -> Any:
@@ -401,7 +393,7 @@ def work_units(t: Tables, q: Query, *, totals: bool = False) -> Any:
     if totals:
         cols["n"] = j.n
     rows = j.select(**cols).filter(ibis._.group.notnull())
-    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id"]
+    keys = q.keys("artifact_id")
     extra = {"n": rows.n.max()} if totals else {}
     return rows.group_by(keys).aggregate(weight=rows.weight.sum(), **extra)
 
@@ -435,46 +427,40 @@ _TOP_OPTIONS = (SELECTION, TIER, COUNTING, PAPER_COUNTRY_RULE, INSTITUTIONS, SEC
                 CHINA_GROUP)
 
 
-@metric(
+@OPENALEX.count(
     name="top_cited_papers",
     title="Top-cited AI papers",
     description="The most-cited AI works of each year attributed to countries or "
     "organisations through their authors' affiliations.",
     unit="works",
-    source="openalex",
     by=("country", "org", "sector", "none"),
     periods=("year", "none"),
     options=_TOP_OPTIONS,
     presence=_has_works,
-    update_command=UPDATE,
     caveats=_TOP_CAVEATS,
 )
 def top_cited_papers(t: Tables, q: Query) -> Any:
     """Top-cited works per (year, group): whole count or fractional sum."""
     u = work_units(t, q)
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     return tidy(u.group_by(keys).aggregate(value=_count(u, q)), q)
 
 
-@metric(
+@OPENALEX.share(
     name="top_cited_share",
     title="Share of the top-cited AI papers",
     description="A group's share of the most-cited AI works of each year: works with an "
     "author there (whole counting) or the share of the authorship it holds (fractional), "
     "divided by the number of top-cited works.",
-    unit="share",
-    source="openalex",
     by=("country", "org", "sector"),
     periods=("year", "none"),
     options=_TOP_OPTIONS,
     presence=_has_works,
-    additive=False,
-    update_command=UPDATE,
     caveats=_TOP_CAVEATS,
 )
 def top_cited_share(t: Tables, q: Query) -> Any:
     """Top-cited works of the group / all top-cited works, per year."""
     u = work_units(t, q, totals=True)
-    keys = (["period"] if q.period != "none" else []) + ["group"]
+    keys = q.keys()
     j = u.group_by(keys).aggregate(value=_count(u, q), n=u.n.max())
-    return tidy(j.mutate(value=j.value / j.n.cast("float64")), q)
+    return tidy(j.mutate(value=ratio(j.value, j.n.cast("float64"))), q)

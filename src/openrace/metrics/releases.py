@@ -34,10 +34,10 @@ from openrace.metrics.base import (
     Tables,
     china_group,
     ibis,
-    metric,
     period_of,
     tidy,
 )
+from openrace.metrics.catalogue import Family
 
 CATALOGUE = Option(
     "catalogue",
@@ -73,6 +73,18 @@ RELEASE_CAVEATS = (
 def has_releases(t: Tables) -> Any:
     a = t.table("artifacts")
     return a.filter(a.kind == "release").count()
+
+
+#: The fields every release metric shares (the openness grades derive from it).
+RELEASES = Family(
+    source="registry",
+    by=RELEASE_BY,
+    periods=RELEASE_PERIODS,
+    options=RELEASE_OPTIONS,
+    presence=has_releases,
+    update_command="openrace report",
+    caveats=RELEASE_CAVEATS,
+)
 
 
 def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
@@ -126,7 +138,7 @@ def release_units(t: Tables, q: Query, dims: tuple[str, ...] = ()) -> Any:
         else:
             cols[d] = j[d].cast("string")
     rows = j.select(**cols).filter(ibis._.group.notnull())
-    keys = (["period"] if q.period != "none" else []) + ["group", "artifact_id", *dims]
+    keys = q.keys("artifact_id", *dims)
     return rows.group_by(keys).aggregate(
         weight=rows.weight.sum(), is_open=rows.is_open.max(), is_osaid=rows.is_osaid.max()
     )
@@ -174,29 +186,30 @@ def count_value(u: Any, q: Query, *, open_only: bool = False) -> Any:
     return (u.weight * u.is_open).sum() if open_only else u.weight.sum()
 
 
-def group_keys(q: Query, dims: tuple[str, ...] = ()) -> list[str]:
-    return (["period"] if q.period != "none" else []) + ["group", *dims]
-
-
 def count_units(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
     """Release units counted (whole or fractional) per (period, group, dims)."""
-    return u.group_by(group_keys(q, dims)).aggregate(value=count_value(u, q))
+    return u.group_by(q.keys(*dims)).aggregate(value=count_value(u, q))
 
 
-@metric(
+def unit_share(u: Any, q: Query, flag: str) -> Any:
+    """The tidy share of the release units with ``flag`` (a 1/0 column of
+    :func:`release_units`) per (period, group): whole counting divides the units flagged
+    by all units, fractional counting their weights by all weights."""
+    part = u[flag]
+    if q.opt("counting") == "whole":
+        value = part.cast("float64").sum() / u.count().cast("float64")
+    else:
+        value = (u.weight * part).sum() / u.weight.sum()
+    return tidy(u.group_by(q.keys()).aggregate(value=value), q)
+
+
+@RELEASES.count(
     name="releases",
     title="Notable releases, open and closed",
     description="Notable model releases in the registry per period, split into open "
     "(open weights) and closed (API-only or unreleased).",
     unit="releases",
-    source="registry",
-    by=RELEASE_BY,
-    periods=RELEASE_PERIODS,
-    options=RELEASE_OPTIONS,
     dims=("access",),
-    presence=has_releases,
-    update_command="openrace report",
-    caveats=RELEASE_CAVEATS,
 )
 def releases(t: Tables, q: Query) -> Any:
     """Releases per (period, group, access)."""
@@ -205,18 +218,11 @@ def releases(t: Tables, q: Query) -> Any:
     return tidy(count_units(u, q, dims), q, dims)
 
 
-@metric(
+@RELEASES.count(
     name="open_releases",
     title="Notable open-weight releases",
     description="Notable model releases with downloadable weights, per period.",
     unit="releases",
-    source="registry",
-    by=RELEASE_BY,
-    periods=RELEASE_PERIODS,
-    options=RELEASE_OPTIONS,
-    presence=has_releases,
-    update_command="openrace report",
-    caveats=RELEASE_CAVEATS,
 )
 def open_releases(t: Tables, q: Query) -> Any:
     """Open-weight releases per (period, group)."""
@@ -225,44 +231,24 @@ def open_releases(t: Tables, q: Query) -> Any:
     return tidy(count_units(u, q), q)
 
 
-@metric(
+@RELEASES.share(
     name="open_share",
     title="Open share of notable releases",
     description="The share of a group's notable releases that have open weights.",
-    unit="share",
-    source="registry",
-    by=RELEASE_BY,
-    periods=RELEASE_PERIODS,
-    options=RELEASE_OPTIONS,
-    presence=has_releases,
-    additive=False,
-    update_command="openrace report",
-    caveats=RELEASE_CAVEATS,
 )
 def open_share(t: Tables, q: Query) -> Any:
     """Open releases / all releases per (period, group), between 0 and 1."""
-    u = release_units(t, q)
-    if q.opt("counting") == "whole":
-        value = u.is_open.cast("float64").sum() / u.count().cast("float64")
-    else:
-        value = (u.weight * u.is_open).sum() / u.weight.sum()
-    return tidy(u.group_by(group_keys(q)).aggregate(value=value), q)
+    return unit_share(release_units(t, q), q, "is_open")
 
 
-@metric(
+@RELEASES.count(
     name="release_licenses",
     title="Notable releases by licence class",
     description="Notable releases per licence class (osi, open-restricted, non-commercial, "
     "research-only, closed, unknown).",
     unit="releases",
-    source="registry",
-    by=RELEASE_BY,
     periods=("year", "none", "quarter"),
-    options=RELEASE_OPTIONS,
     dims=("license_class",),
-    presence=has_releases,
-    update_command="openrace report",
-    caveats=RELEASE_CAVEATS,
 )
 def release_licenses(t: Tables, q: Query) -> Any:
     """Releases per (period, group, licence class)."""
@@ -271,20 +257,16 @@ def release_licenses(t: Tables, q: Query) -> Any:
     return tidy(count_units(u, q, dims), q, dims)
 
 
-@metric(
+@RELEASES.count(
     name="leading_orgs",
     title="Leading organisations by notable releases",
     description="Notable releases per organisation, open and closed, with the "
     "organisation's name and country.",
     unit="releases",
-    source="registry",
     by=("org",),
     periods=("none", "year"),
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL),
     dims=("name", "country", "access"),
-    presence=has_releases,
-    update_command="openrace report",
-    caveats=RELEASE_CAVEATS,
 )
 def leading_orgs(t: Tables, q: Query) -> Any:
     """Releases per (period, organisation, access) with the organisation's name and country."""

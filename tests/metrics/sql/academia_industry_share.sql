@@ -1,7 +1,7 @@
 SELECT
   "t19"."period",
   "t19"."country" AS "group",
-  "t19"."both" / "t19"."value" AS "value"
+  CASE WHEN "t19"."value" > 0 THEN "t19"."both" / "t19"."value" ELSE NULL END AS "value"
 FROM (
   SELECT
     "t18"."period",

@@ -75,7 +75,7 @@ WITH "t10" AS (
 SELECT
   "t16"."period",
   "t16"."country" AS "group",
-  "t16"."value" / "t16"."world" AS "value"
+  CASE WHEN "t16"."world" > 0 THEN "t16"."value" / "t16"."world" ELSE NULL END AS "value"
 FROM (
   SELECT
     "t14"."period",

@@ -19,7 +19,7 @@ WITH "t4" AS (
 SELECT
   "t18"."period",
   "t18"."country" AS "group",
-  "t18"."pair" / "t18"."value" AS "value"
+  CASE WHEN "t18"."value" > 0 THEN "t18"."pair" / "t18"."value" ELSE NULL END AS "value"
 FROM (
   SELECT
     "t8"."period",

@@ -1,7 +1,7 @@
 SELECT
   "t13"."period",
   "t13"."group",
-  "t13"."part" / "t13"."total" AS "value"
+  CASE WHEN "t13"."total" > 0 THEN "t13"."part" / "t13"."total" ELSE NULL END AS "value"
 FROM (
   SELECT
     "t12"."period",

@@ -1,7 +1,11 @@
 SELECT
   "t20"."period",
   "t20"."group",
-  "t20"."value" / CAST("t20"."n" AS DOUBLE) AS "value"
+  CASE
+    WHEN CAST("t20"."n" AS DOUBLE) > 0
+    THEN "t20"."value" / CAST("t20"."n" AS DOUBLE)
+    ELSE NULL
+  END AS "value"
 FROM (
   SELECT
     "t19"."period",

@@ -72,7 +72,7 @@ def test_json_per_source(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_and_csv(
     db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(out_console, "width", 200)  # no folded cells
+    monkeypatch.setattr(out_console.real(), "width", 200)  # no folded cells
     code, out, _ = run(["status", "--store", str(db)], capsys)
     assert code == 0
     assert out.startswith(f"store {db}: schema ")

@@ -44,7 +44,7 @@ class _Progress:
             TextColumn("{task.description}", markup=False), BarColumn(),
             MofNCompleteColumn(), TextColumn("{task.fields[rate]}", markup=False),
             TimeElapsedColumn(), TimeRemainingColumn(),
-            console=err_console, transient=True, disable=not enabled,
+            console=err_console.real(), transient=True, disable=not enabled,
         )
         self.scopes: Any = None
         self.records = 0

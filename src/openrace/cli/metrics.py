@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from openrace.api import open_reader
 from openrace.cli import app
@@ -209,6 +208,8 @@ def claims(
                 )
         emit(rows, fmt)
         return
+    from rich.table import Table
+
     for r in results:
         style = VERDICT_STYLE.get(r.verdict, "")
         out_console.print(f"\n{r.claim.text}", markup=False, style="bold")

@@ -10,7 +10,15 @@ from typing import Any
 import typer
 
 from openrace.cli import app
-from openrace.cli.common import Format, StoreOption, emit, out_console, store_path, write_out
+from openrace.cli.common import (
+    Format,
+    StoreOption,
+    emit,
+    out_console,
+    print_line,
+    store_path,
+    write_out,
+)
 from openrace.report.formatting import display, plain
 
 
@@ -53,14 +61,13 @@ def status(
         emit(rows, fmt)
         return
     size = info["size_bytes"]
-    out_console.print(
+    print_line(
         f"store {info['store']}: schema {info['schema_version']}"
         + (f", {display(size)} bytes" if size is not None else "")
-        + (f", created {info['created_at']}" if info["created_at"] else ""),
-        markup=False,
+        + (f", created {info['created_at']}" if info["created_at"] else "")
     )
     if not rows:
-        out_console.print("the store holds nothing yet", markup=False)
+        print_line("the store holds nothing yet")
         return
     emit([_compact(r) for r in rows], fmt, title="Sources")
 

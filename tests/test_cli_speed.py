@@ -205,3 +205,61 @@ def test_a_table_to_a_pipe_is_plain_aligned_text(tmp_path: Path) -> None:
         for line in out[3:-1]
         if "qwen" in line.split()[0]
     )
+
+
+def _top_level_names() -> list[str]:
+    from typer.main import get_command_name
+
+    from openrace.cli import app
+
+    return sorted([c.name or get_command_name(c.callback.__name__)
+                   for c in app.registered_commands if c.callback is not None]
+                  + [g.name for g in app.registered_groups if isinstance(g.name, str)])
+
+
+def test_every_command_is_found_alone() -> None:
+    import openrace.cli as cli
+
+    names = _top_level_names()
+    assert {"orgs", "releases", "status", "metrics", "update", "registry"} <= set(names)
+    for name in names:
+        one = cli.only(name)
+        assert one is not None, name
+        assert len(one.registered_commands) + len(one.registered_groups) == 1
+    assert cli.only("orgz") is None and cli.only("--help") is None
+    assert len(cli.app.registered_commands) > 1  # the whole app is left as it was
+
+
+@pytest.mark.parametrize("name", _top_level_names())
+def test_a_command_built_alone_answers_as_in_the_whole_app(
+    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `openrace NAME ...` builds only NAME (Typer builds every command's click object on
+    # each run); its help, its errors and its output are those of the whole app
+    import openrace.cli as cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main([name, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    alone = [run("--help"), run("--no-such-flag")]
+    monkeypatch.setattr(cli, "only", lambda _name: None)
+    whole = [run("--help"), run("--no-such-flag")]
+    assert alone == whole
+    assert alone[0][0] == 0 and alone[1][0] != 0
+
+
+def test_a_listing_built_alone_prints_what_the_whole_app_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openrace.cli as cli
+
+    db = tmp_path / "warm.duckdb"
+    open_store(db).close()
+    args = ["releases", "--country", "CN", "-f", "csv", "--store", str(db)]
+    assert cli.main(args) == 0
+    alone = capsys.readouterr().out
+    monkeypatch.setattr(cli, "only", lambda _name: None)
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == alone and alone.count("\n") > 10

@@ -7,6 +7,7 @@ Command groups live in sibling modules and are registered at the bottom of this 
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 
@@ -43,12 +44,34 @@ def _root(
     """Measure the open-AI race between countries and organisations from public data."""
 
 
+def only(name: str) -> typer.Typer | None:
+    """``app`` holding only its command or command group ``name`` (with the root options),
+    or None when it has no such command. Typer builds a click command from the signature
+    of every registered function each time it runs (about 20 ms for all of openrace's, a
+    tenth of a listing's time); a command line runs one. Help, unknown commands and
+    anything else go to the whole ``app``."""
+    from typer.main import get_command_name
+
+    commands = [c for c in app.registered_commands
+                if c.callback is not None
+                and (c.name or get_command_name(c.callback.__name__)) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return None
+    one = copy.copy(app)
+    one.registered_commands = commands
+    one.registered_groups = groups
+    return one
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     from openrace.cli.common import error_line
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    target = only(args[0]) if args and not args[0].startswith("-") else None
     try:
-        app(args=argv, standalone_mode=False)
+        (target or app)(args=args, standalone_mode=False)
     except OpenraceError as exc:
         error_line(str(exc))
         return exc.exit_code

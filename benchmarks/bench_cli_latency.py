@@ -8,7 +8,9 @@
    median CPU time (user + system) of each. Targets: ``--help`` < 0.2 s, the listing
    commands < 0.3 s. Two baselines are timed the same way in the same run (the bare
    interpreter, and the interpreter importing DuckDB and Typer: :data:`BASELINES`);
-   ``over_baseline_s`` is a command's median minus the second, openrace's own share.
+   each command's run is paired with a run of the second just before it, and
+   ``over_baseline_s`` is the median of the pairs' differences: openrace's own share,
+   steadier than the wall time on a shared machine.
 2. Evaluates every metric of the catalogue (default grouping and period) on the bundled
    data, in-process: the first call (which builds the Ibis expression and compiles its
    SQL, once per process and query: ``openrace.metrics.sql``), then the median of
@@ -156,36 +158,55 @@ BASELINES: dict[str, list[str]] = {
 }
 
 
+def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one ``python ARGV`` process."""
+    before = os.times()
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True,
+    )
+    wall = time.perf_counter() - t0
+    after = os.times()
+    if proc.returncode != 0:
+        raise RuntimeError(f"python {' '.join(argv)} failed: {proc.stderr.strip()}")
+    cpu = ((after.children_user - before.children_user)
+           + (after.children_system - before.children_system))
+    return wall, cpu
+
+
 def time_command(args: list[str], store: Path, runs: int, *,
-                 python_args: list[str] | None = None) -> dict[str, Any]:
+                 python_args: list[str] | None = None,
+                 baseline: list[str] | None = None) -> dict[str, Any]:
     """Median wall and CPU seconds of ``python -m openrace ARGS`` (or of ``python
-    PYTHON_ARGS``) over ``runs`` runs."""
+    PYTHON_ARGS``) over ``runs`` runs. With ``baseline`` (``python`` arguments), each run is
+    paired with a run of the baseline just before it, and ``over_baseline_s`` is the
+    median of the pairs' differences: the machine's load drifts, a pair shares it."""
     env = {**os.environ, "OPENRACE_STORE": str(store), "COLUMNS": "160"}
     argv = python_args if python_args is not None else ["-m", "openrace", *args]
-    walls, cpus = [], []
+    walls, cpus, base_walls, base_cpus = [], [], [], []
     for _ in range(runs):
-        before = os.times()
-        t0 = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, *argv],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        walls.append(time.perf_counter() - t0)
-        after = os.times()
-        cpus.append(
-            (after.children_user - before.children_user)
-            + (after.children_system - before.children_system)
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"openrace {' '.join(args)} failed: {proc.stderr.strip()}")
-    return {
+        if baseline is not None:
+            bw, bc = _run_once(baseline, env)
+            base_walls.append(bw)
+            base_cpus.append(bc)
+        wall, cpu = _run_once(argv, env)
+        walls.append(wall)
+        cpus.append(cpu)
+    out = {
         "median_s": round(statistics.median(walls), 3),
         "median_cpu_s": round(statistics.median(cpus), 3),
         "min_s": round(min(walls), 3),
     }
+    if baseline is not None:
+        out |= {
+            "baseline_median_s": round(statistics.median(base_walls), 3),
+            "over_baseline_s": round(statistics.median(
+                w - b for w, b in zip(walls, base_walls, strict=True)), 3),
+            "over_baseline_cpu_s": round(statistics.median(
+                c - b for c, b in zip(cpus, base_cpus, strict=True)), 3),
+        }
+    return out
 
 
 def time_metrics(store_path: Path, runs: int) -> dict[str, Any]:
@@ -278,13 +299,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         baselines = {name: time_command([], store, args.runs, python_args=argv)
                      for name, argv in BASELINES.items()}
         figures["baselines"] = baselines
-        floor = baselines["import duckdb+typer"]
         print(f"baselines: {baselines}", file=sys.stderr, flush=True)
         commands = {}
         for name, cmd, target in COMMANDS:
-            r = time_command(cmd, store, args.runs)
-            r["over_baseline_s"] = round(r["median_s"] - floor["median_s"], 3)
-            r["over_baseline_cpu_s"] = round(r["median_cpu_s"] - floor["median_cpu_s"], 3)
+            r = time_command(cmd, store, args.runs, baseline=BASELINES["import duckdb+typer"])
             if target is not None:
                 r |= {"target_s": target, "meets_target": r["median_s"] < target}
             commands[name] = r

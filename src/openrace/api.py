@@ -99,18 +99,19 @@ def open_reader(
     except BaseException:
         store.close()
         raise
+    if fresh and registry is not None:
+        return store
     store.close()
     if fresh:
-        # the content is current but the hash is not recorded (synced by another openrace
-        # build): record it, so that the next reader skips the load; a reader does not
-        # wait for the write lock
-        if registry is None:
-            with suppress(StoreBusyError):
-                writer = Store(p)
-                try:
-                    mark_bundled(writer)
-                finally:
-                    writer.close()
+        # the bundled registry's content is current but its hash is not recorded (synced
+        # by another openrace build): record it, so that the next reader skips the load; a
+        # reader does not wait for the write lock
+        with suppress(StoreBusyError):
+            writer = Store(p)
+            try:
+                mark_bundled(writer)
+            finally:
+                writer.close()
         return Store(p, read_only=True)
     with suppress(StoreBusyError):  # a harvest is writing: read what the store holds
         open_store(p, registry=reg).close()

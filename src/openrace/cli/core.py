@@ -154,9 +154,9 @@ def releases(
     from openrace.queries import registry as listings
 
     with open_reader(store_path(store), missing="registry") as s:
-        table = s.rows(*listings.releases_sql(s, country=country, org=org,
-                                  since=since.date() if since else None, access=access,
-                                  country_rule=country_rule, catalogue=catalogue))
+        table = s.rows(*listings.releases_sql(
+            s, country=country, org=org, since=since.date() if since else None,
+            access=access, country_rule=country_rule, catalogue=catalogue))
     if fmt == Format.table:
         table = table.select(["release_date", "name", "org_ids", "org_names", "countries",
                               "access", "license", "license_class", "catalogue"])

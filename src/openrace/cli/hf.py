@@ -249,8 +249,8 @@ def lineage(
         raise UsageError("--depth must be at least 1")
     with open_reader(store_path(store)) as s:
         known = s.rows("SELECT 1 FROM artifacts WHERE artifact_id = ? "
-                      "UNION ALL SELECT 1 FROM lineage WHERE parent_id = ? LIMIT 1",
-                      [f"hf:model:{model}"] * 2).num_rows
+                       "UNION ALL SELECT 1 FROM lineage WHERE parent_id = ? LIMIT 1",
+                       [f"hf:model:{model}"] * 2).num_rows
         if not known:
             raise UsageError(f"no harvested model {model!r}; run `openrace update hf` or "
                              "check `openrace models`")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from openrace.errors import QueryError, UsageError
@@ -222,7 +222,7 @@ class Family:
     ('none',)
     """
 
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    fields: Mapping[str, Any]
 
     def __init__(self, **shared: Any) -> None:
         unknown = set(shared) - _METRIC_FIELDS

@@ -62,13 +62,6 @@ _CREATED = ("year", "quarter", "month", "none")
 _SNAPSHOT = ("none", "month", "quarter", "year")
 _UPDATE = "openrace update github"
 
-#: The fields every github metric shares.
-GITHUB = Family(
-    source="github",
-    by=_BY,
-    update_command=_UPDATE,
-)
-
 _CAVEATS = (
     "Only the public repositories of the GitHub accounts the registry lists for its "
     "organisations: a company's code published elsewhere (personal accounts of its staff, "
@@ -90,6 +83,12 @@ def _has_repos(t: Tables) -> Any:
 def _has_observations(t: Tables) -> Any:
     o = t.table("observations")
     return o.filter(o.artifact_id.startswith("github:repo:")).count()
+
+
+#: The fields every github metric shares; most count repositories by their period of
+#: creation.
+GITHUB = Family(source="github", by=_BY, update_command=_UPDATE, caveats=_CAVEATS)
+REPOS = GITHUB.derive(periods=_CREATED, presence=_has_repos)
 
 
 def repo_units(t: Tables, q: Query, values: Any = None) -> Any:
@@ -168,33 +167,28 @@ def _count_created(u: Any, q: Query, dims: tuple[str, ...] = ()) -> Any:
 _REPO_OPTIONS = (COUNTRY_RULE, COUNTING, ORG_LEVEL, FORKS, ARCHIVED, CHINA_GROUP)
 
 
-@GITHUB.count(
+@REPOS.count(
     name="code_repos",
     title="New open repositories by origin",
     description="Public GitHub repositories of the registry's organisations, per period of "
     "creation, by the organisation owning the GitHub account.",
     unit="repositories",
-    periods=_CREATED,
     options=_REPO_OPTIONS,
-    presence=_has_repos,
-    caveats=_CAVEATS,
 )
 def code_repos(t: Tables, q: Query) -> Any:
     """Repositories per (period of creation, group)."""
     return tidy(_count_created(repo_units(t, q), q), q)
 
 
-@GITHUB.count(
+@REPOS.count(
     name="code_stars",
     title="Stars of open repositories, by year of creation",
     description="Stars (or forks) of the registry organisations' public GitHub "
     "repositories at the latest harvest, summed by the period in which the repositories "
     "were created.",
     unit="stars",
-    periods=_CREATED,
     options=(*_REPO_OPTIONS, MEASURE),
     presence=_has_observations,
-    caveats=_CAVEATS,
 )
 def code_stars(t: Tables, q: Query) -> Any:
     """Latest stars (or forks) per (period of creation, group)."""
@@ -216,7 +210,6 @@ def code_stars(t: Tables, q: Query) -> Any:
     periods=_SNAPSHOT,
     options=(COUNTRY_RULE, ORG_LEVEL, FORKS, ARCHIVED, MEASURE, CHINA_GROUP),
     presence=_has_observations,
-    caveats=_CAVEATS,
 )
 def code_star_share(t: Tables, q: Query) -> Any:
     """Group stars / all stars per period of observation, between 0 and 1."""
@@ -232,17 +225,15 @@ def code_star_share(t: Tables, q: Query) -> Any:
     return tidy(r.select(*keys, value=ratio(r.part, r.total)), q)
 
 
-@GITHUB.count(
+@REPOS.count(
     name="code_licenses",
     title="Licence classes of open repositories",
     description="Public GitHub repositories of the registry's organisations per period of "
     "creation and licence class of the licence GitHub detected (SPDX id; `unknown` when "
     "GitHub found no licence or could not identify it, NOASSERTION).",
     unit="repositories",
-    periods=_CREATED,
     options=_REPO_OPTIONS,
     dims=("license_class",),
-    presence=_has_repos,
     caveats=(
         *_CAVEATS,
         "A repository without a licence is all rights reserved: it is "
@@ -312,16 +303,14 @@ def _languages(t: Tables) -> Any:
     )
 
 
-@GITHUB.count(
+@REPOS.count(
     name="code_languages",
     title="Main languages of open repositories",
     description="Public GitHub repositories of the registry's organisations per period of "
     "creation and main language (GitHub's linguist guess from the repository's files).",
     unit="repositories",
-    periods=_CREATED,
     options=_REPO_OPTIONS,
     dims=("language",),
-    presence=_has_repos,
     caveats=(
         *_CAVEATS,
         "The main language is the one with the most bytes of code: a model release "

@@ -78,14 +78,6 @@ _CREATED_CAVEAT = (
 _CREATED_CAVEATS = (*_CAVEATS, _CREATED_CAVEAT)
 _UPDATE = "openrace update hf"
 
-#: The fields every hf metric shares.
-HF = Family(
-    source="hf",
-    by=_BY,
-    update_command=_UPDATE,
-)
-
-
 
 def _has_models(t: Tables) -> Any:
     a = t.table("artifacts")
@@ -205,67 +197,62 @@ def _share(t: Tables, q: Query, metric_name: str) -> Any:
 _ADOPTION_OPTIONS = (ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, DOWNLOADS,
                      CHINA_GROUP)
 
+#: The fields every hf metric shares; adoption metrics read the latest observations of
+#: each period, the others count repositories by their period of creation.
+HF = Family(source="hf", by=_BY, update_command=_UPDATE)
+ADOPTION = HF.derive(periods=_SNAPSHOT_PERIODS, presence=_has_observations, caveats=_CAVEATS)
+CREATED = HF.derive(periods=_CREATED_PERIODS, caveats=_CREATED_CAVEATS)
+
 
 def _downloads_metric(q: Query) -> str:
     return "downloads_30d" if q.opt("downloads") == "30d" else "downloads_all_time"
 
 
-@HF.count(
+@ADOPTION.count(
     name="hub_downloads",
     title="Hub downloads by origin",
     description="Downloads of the harvested Hub models (rolling 30 days or all time) in "
     "the latest harvest of each period, by the origin of the models.",
     unit="downloads",
-    periods=_SNAPSHOT_PERIODS,
     options=_ADOPTION_OPTIONS,
-    presence=_has_observations,
-    caveats=_CAVEATS,
 )
 def hub_downloads(t: Tables, q: Query) -> Any:
     """Summed latest downloads per (period of observation, group)."""
     return tidy(_observed(t, q, _downloads_metric(q)), q)
 
 
-@HF.share(
+@ADOPTION.share(
     name="hub_download_share",
     title="Share of Hub downloads by origin",
     description="Each group's share of the downloads of all harvested Hub models in the "
     "latest harvest of each period (fractional: a merge splits between its roots).",
-    periods=_SNAPSHOT_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, ORG_LEVEL, QUANTIZED, DOWNLOADS, CHINA_GROUP),
-    presence=_has_observations,
-    caveats=_CAVEATS,
 )
 def hub_download_share(t: Tables, q: Query) -> Any:
     """Group downloads / all downloads per period, between 0 and 1."""
     return tidy(_share(t, q, _downloads_metric(q)), q)
 
 
-@HF.count(
+@ADOPTION.count(
     name="hub_likes",
     title="Hub likes by origin",
     description="Likes of the harvested Hub models in the latest harvest of each period, "
     "by the origin of the models.",
     unit="likes",
-    periods=_SNAPSHOT_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
-    presence=_has_observations,
-    caveats=_CAVEATS,
 )
 def hub_likes(t: Tables, q: Query) -> Any:
     """Summed latest likes per (period of observation, group)."""
     return tidy(_observed(t, q, "likes"), q)
 
 
-@HF.count(
+@CREATED.count(
     name="hub_models",
     title="Hub models created, by origin",
     description="Harvested Hub models per month (or quarter, year) of creation, by origin.",
     unit="models",
-    periods=_CREATED_PERIODS,
     options=(ATTRIBUTION, COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_models,
-    caveats=_CREATED_CAVEATS,
 )
 def hub_models(t: Tables, q: Query) -> Any:
     """Models per (period of creation, group)."""
@@ -299,17 +286,15 @@ def _relations(t: Tables) -> Any:
     return flags.select("artifact_id", relation=relation)
 
 
-@HF.count(
+@CREATED.count(
     name="hub_derivatives",
     title="Derivatives by origin of the root model",
     description="Hub models built on another model (fine-tunes, adapters, quantisations, "
     "merges) per period of creation, counted for the origin of their root model.",
     unit="models",
-    periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     dims=("relation",),
     presence=_has_derivatives,
-    caveats=_CREATED_CAVEATS,
 )
 def hub_derivatives(t: Tables, q: Query) -> Any:
     """Derivatives per (period of creation, origin group, relation)."""
@@ -317,15 +302,13 @@ def hub_derivatives(t: Tables, q: Query) -> Any:
     return tidy(_count_created(u, q, ("relation",)), q, ("relation",))
 
 
-@HF.share(
+@CREATED.share(
     name="hub_derivative_share",
     title="Share of derivatives by origin of the root model",
     description="Each origin's share of the derivatives created in each period "
     "(fractional: a merge of two origins counts half for each).",
-    periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, ORG_LEVEL, QUANTIZED, CHINA_GROUP),
     presence=_has_derivatives,
-    caveats=_CREATED_CAVEATS,
 )
 def hub_derivative_share(t: Tables, q: Query) -> Any:
     """Derivatives of a group / all derivatives, per period of creation."""
@@ -339,16 +322,14 @@ def hub_derivative_share(t: Tables, q: Query) -> Any:
     return tidy(r.select(*keys, value=ratio(r.part, r.total)), q)
 
 
-@HF.count(
+@CREATED.count(
     name="hub_datasets",
     title="Hub datasets by origin",
     description="Harvested Hub datasets per period of creation, by the organisation owning "
     "their namespace.",
     unit="datasets",
-    periods=_CREATED_PERIODS,
     options=(COUNTRY_RULE, COUNTING, ORG_LEVEL, CHINA_GROUP),
     presence=_has_datasets,
-    caveats=_CREATED_CAVEATS,
 )
 def hub_datasets(t: Tables, q: Query) -> Any:
     """Datasets per (period of creation, group)."""

@@ -52,12 +52,6 @@ from openrace.sources.openalex import (
 SOURCE = "openalex"
 UPDATE = "openrace update openalex"
 
-#: The fields every openalex metric shares.
-OPENALEX = Family(
-    source="openalex",
-    update_command=UPDATE,
-)
-
 
 SELECTION = Option(
     "selection", tuple(SELECTIONS), DEFAULT_SELECTION,
@@ -131,6 +125,12 @@ def _has_works(t: Tables) -> Any:
     return o.filter(o.metric == rank_metric(DEFAULT_SELECTION)).count()
 
 
+#: The fields every openalex metric shares; the per-country counts are read from the
+#: harvested aggregates (OpenAlex's group-by counts).
+OPENALEX = Family(source="openalex", update_command=UPDATE)
+AGGREGATES = OPENALEX.derive(presence=_has_aggregates)
+
+
 def _latest_aggregates(t: Tables, measure: str, segment: str | None = None) -> Any:
     """(period, country, segment, value) of the latest run of each figure."""
     a = t.table("aggregates")
@@ -171,7 +171,7 @@ def _by_country(rows: Any, q: Query) -> Any:
     return rows.select("period", "group", "value")
 
 
-@OPENALEX.count(
+@AGGREGATES.count(
     name="ai_papers",
     title="AI papers",
     description="AI works per country and publication year, from OpenAlex's group-by "
@@ -181,7 +181,6 @@ def _by_country(rows: Any, q: Query) -> Any:
     by=("country", "none"),
     periods=("year", "none"),
     options=(SELECTION, SEGMENT, CHINA_GROUP),
-    presence=_has_aggregates,
     caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers(t: Tables, q: Query) -> Any:
@@ -193,7 +192,7 @@ def ai_papers(t: Tables, q: Query) -> Any:
     return tidy(_by_country(rows, q), q)
 
 
-@OPENALEX.share(
+@AGGREGATES.share(
     name="ai_papers_share",
     title="Share of the world's AI papers",
     description="A country's AI works as a share of all AI works of the year (whole "
@@ -201,7 +200,6 @@ def ai_papers(t: Tables, q: Query) -> Any:
     by=("country",),
     periods=("year",),
     options=(SELECTION, SEGMENT, CHINA_GROUP),
-    presence=_has_aggregates,
     caveats=(*_AGG_CAVEATS, _CHINA_AGG_CAVEAT),
 )
 def ai_papers_share(t: Tables, q: Query) -> Any:
@@ -217,7 +215,7 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     return tidy(j.select(period=j.period, group=j.country, value=ratio(j.value, j.world)), q)
 
 
-@OPENALEX.share(
+@AGGREGATES.share(
     name="academia_industry_share",
     title="Academia–industry co-authored share",
     description="The share of a country's AI works of the year with authors at both a "
@@ -226,7 +224,6 @@ def ai_papers_share(t: Tables, q: Query) -> Any:
     by=("country",),
     periods=("year",),
     options=(SELECTION, CHINA_GROUP),
-    presence=_has_aggregates,
     caveats=(*_AGG_CAVEATS, "Both sides are counted exactly: the company and the university "
              "must be located in the country (a US company with a Chinese university does "
              "not count for either).", _CHINA_AGG_CAVEAT),
@@ -270,7 +267,7 @@ def _pair_rows(t: Tables, m: str, q: Query) -> Any:
     return j.select("period", "country", "segment", value=j.h_value.coalesce(j.value))
 
 
-@OPENALEX.share(
+@AGGREGATES.share(
     name="coauthored_share",
     title="US–China co-authored share",
     description="AI works with authors in both the United States and China, as a share of "
@@ -278,7 +275,6 @@ def _pair_rows(t: Tables, m: str, q: Query) -> Any:
     by=("country",),
     periods=("year",),
     options=(SELECTION, CHINA_GROUP),
-    presence=_has_aggregates,
     caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_share(t: Tables, q: Query) -> Any:
@@ -298,7 +294,7 @@ def coauthored_share(t: Tables, q: Query) -> Any:
     return tidy(j.select(period=j.period, group=j.country, value=ratio(j.pair, j.value)), q)
 
 
-@OPENALEX.count(
+@AGGREGATES.count(
     name="coauthored_papers",
     title="US–China co-authored AI papers",
     description="AI works with authors in both the United States and China, per year.",
@@ -306,7 +302,6 @@ def coauthored_share(t: Tables, q: Query) -> Any:
     by=("none",),
     periods=("year", "none"),
     options=(SELECTION, CHINA_GROUP),
-    presence=_has_aggregates,
     caveats=(*_AGG_CAVEATS, _PAIR_CAVEAT),
 )
 def coauthored_papers(t: Tables, q: Query) -> Any:
@@ -425,19 +420,18 @@ SECTOR_RULE = Option(
 )
 _TOP_OPTIONS = (SELECTION, TIER, COUNTING, PAPER_COUNTRY_RULE, INSTITUTIONS, SECTOR_RULE,
                 CHINA_GROUP)
+#: The top-cited works, attributed through their authors' affiliations.
+TOP = OPENALEX.derive(periods=("year", "none"), options=_TOP_OPTIONS, presence=_has_works,
+                      caveats=_TOP_CAVEATS)
 
 
-@OPENALEX.count(
+@TOP.count(
     name="top_cited_papers",
     title="Top-cited AI papers",
     description="The most-cited AI works of each year attributed to countries or "
     "organisations through their authors' affiliations.",
     unit="works",
     by=("country", "org", "sector", "none"),
-    periods=("year", "none"),
-    options=_TOP_OPTIONS,
-    presence=_has_works,
-    caveats=_TOP_CAVEATS,
 )
 def top_cited_papers(t: Tables, q: Query) -> Any:
     """Top-cited works per (year, group): whole count or fractional sum."""
@@ -446,17 +440,13 @@ def top_cited_papers(t: Tables, q: Query) -> Any:
     return tidy(u.group_by(keys).aggregate(value=_count(u, q)), q)
 
 
-@OPENALEX.share(
+@TOP.share(
     name="top_cited_share",
     title="Share of the top-cited AI papers",
     description="A group's share of the most-cited AI works of each year: works with an "
     "author there (whole counting) or the share of the authorship it holds (fractional), "
     "divided by the number of top-cited works.",
     by=("country", "org", "sector"),
-    periods=("year", "none"),
-    options=_TOP_OPTIONS,
-    presence=_has_works,
-    caveats=_TOP_CAVEATS,
 )
 def top_cited_share(t: Tables, q: Query) -> Any:
     """Top-cited works of the group / all top-cited works, per year."""

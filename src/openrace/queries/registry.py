@@ -40,8 +40,8 @@ def check_org(store: Store, org: str | None, flag: str = "--org") -> None:
                          "`openrace orgs` for the ids")
 
 
-def organizations_sql(store: Store, *, country: str | None = None, sector: str | None = None
-                  ) -> tuple[str, list[Any]]:
+def organizations_sql(store: Store, *, country: str | None = None,
+                      sector: str | None = None) -> tuple[str, list[Any]]:
     """The registry's organisations, one row each."""
     if sector is not None and sector not in SECTORS:
         raise UsageError(f"--sector must be one of {', '.join(SECTORS)}, not {sector!r}")

@@ -263,3 +263,50 @@ def test_a_listing_built_alone_prints_what_the_whole_app_prints(
     monkeypatch.setattr(cli, "only", lambda _name: None)
     assert cli.main(args) == 0
     assert capsys.readouterr().out == alone and alone.count("\n") > 10
+
+
+def _run_python(code: str) -> str:
+    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True).stdout
+
+
+def test_a_listing_imports_only_the_command_modules_up_to_its_own(tmp_path: Path) -> None:
+    db = tmp_path / "warm.duckdb"
+    open_store(db).close()
+    probe = ("from openrace.cli import main\nimport sys\n"
+             f"assert main(['orgs', '-f', 'csv', '--store', {str(db)!r}]) == 0\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('openrace.cli.', "
+             "'openrace.sources'))))")
+    loaded = _run_python(probe).strip().splitlines()[-1]
+    assert "openrace.cli.core" in loaded
+    for module in ("openrace.cli.hf", "openrace.cli.metrics", "openrace.cli.update",
+                   "openrace.sources.hf", "openrace.sources.openalex"):
+        assert module not in loaded, module
+
+
+def test_commands_are_listed_in_one_order_whatever_was_loaded_first() -> None:
+    # `openrace papers` imports the modules up to openalex's; the whole app, asked for
+    # later in the same process (tests, the reference generator), lists as a fresh one
+    listing = ("from openrace.cli import app\nfrom typer.main import get_command\n"
+               "g = get_command(app)\nprint(list(g.commands))\n"
+               "print(list(g.commands['update'].commands))")
+    fresh = _run_python(listing)
+    for first in ("papers", "update", "models", "status", "orgs"):
+        after = _run_python(f"import openrace.cli as cli\nassert cli.only({first!r})\n"
+                            + listing)
+        assert after == fresh, first
+    names = fresh.splitlines()
+    assert "'update'" in names[0] and "'hf'" in names[1] and "'epoch'" in names[1]
+
+
+def test_update_alone_holds_every_source() -> None:
+    import openrace.cli as cli
+    from openrace.sources import SPECS
+
+    one = cli.only("update")
+    assert one is not None
+    (group,) = one.registered_groups
+    assert group.typer_instance is not None
+    names = [c.name for c in group.typer_instance.registered_commands]
+    assert names == [s.name for s in SPECS if s.cli is not None]

@@ -2,7 +2,9 @@
 
 Each command builds the core object and calls one method; errors from
 :mod:`openrace.errors` become one clear line on stderr and a non-zero exit.
-Command groups live in sibling modules and are registered at the bottom of this file.
+Command groups live in sibling modules, which register on the root app
+(:mod:`openrace.cli.root`) when imported: ``openrace.cli.app`` imports them all, ``main``
+only those a command line needs.
 """
 
 from __future__ import annotations
@@ -10,55 +12,67 @@ from __future__ import annotations
 import copy
 import os
 import sys
+from collections.abc import Iterator
+from importlib import import_module
+from typing import Any
 
 import typer
 
-from openrace import __version__
+from openrace.cli.root import app as _app
 from openrace.errors import OpenraceError
 
-app = typer.Typer(
-    name="openrace",
-    help="Measure the open-AI race between countries and organisations from public data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # plain help (as click prints it): Rich's help renderer imports Markdown and
-    # traceback support, a third of `openrace --help`'s time
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def _modules() -> Iterator[str]:
+    """The command modules in the order their commands are listed: the store-wide
+    commands, one module per source (from its spec), the ``update`` group (which
+    imports every source's module), then metrics, claims, the report and status."""
+    from openrace.sources import SPECS
+
+    yield "core"
+    yield from (s.cli for s in SPECS if s.cli is not None)
+    yield from ("update", "metrics", "report", "status")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"openrace {__version__}")
-        raise typer.Exit()
+def _load(until: str | None = None) -> bool:
+    """Import the command modules in order, until one registers command or group
+    ``until`` (all of them when it is None); True when ``until`` was found. Each load
+    is a prefix of :func:`_modules`, so the commands are always listed in one order."""
+    for module in _modules():
+        import_module(f"{__name__}.{module}")
+        if until is not None and any(_registered(until)):
+            return True
+    return False
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Measure the open-AI race between countries and organisations from public data."""
+def _registered(name: str) -> tuple[list[Any], list[Any]]:
+    """The commands and the groups registered so far under ``name``."""
+    from typer.main import get_command_name
+
+    commands = [c for c in _app.registered_commands
+                if c.callback is not None
+                and (c.name or get_command_name(c.callback.__name__)) == name]
+    return commands, [g for g in _app.registered_groups if g.name == name]
+
+
+def __getattr__(name: str) -> Any:
+    # `openrace.cli.app` is the whole app, every command registered
+    if name == "app":
+        _load()
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def only(name: str) -> typer.Typer | None:
-    """``app`` holding only its command or command group ``name`` (with the root options),
-    or None when it has no such command. Typer builds a click command from the signature
-    of every registered function each time it runs (about 20 ms for all of openrace's, a
-    tenth of a listing's time); a command line runs one. Help, unknown commands and
-    anything else go to the whole ``app``."""
-    from typer.main import get_command_name
-
-    commands = [c for c in app.registered_commands
-                if c.callback is not None
-                and (c.name or get_command_name(c.callback.__name__)) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
+    """The app holding only its command or command group ``name`` (with the root
+    options), or None when it has no such command. Only the modules up to the one
+    registering ``name`` are imported (the listings are in the first, which spares a
+    listing the sources' modules), and Typer builds a click command from the signature
+    of the one command alone (about 20 ms for all of openrace's). Help, unknown commands
+    and anything else go to the whole ``app``."""
+    if not _load(until=name):
         return None
-    one = copy.copy(app)
+    commands, groups = _registered(name)
+    one = copy.copy(_app)
     one.registered_commands = commands
     one.registered_groups = groups
     return one
@@ -71,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     target = only(args[0]) if args and not args[0].startswith("-") else None
     try:
-        (target or app)(args=args, standalone_mode=False)
+        (target or __getattr__("app"))(args=args, standalone_mode=False)
     except OpenraceError as exc:
         error_line(str(exc))
         return exc.exit_code
@@ -100,30 +114,6 @@ def main(argv: list[str] | None = None) -> int:
         return int(getattr(exc, "exit_code", 2))
     return 0
 
-
-def _register_sources() -> None:
-    """Import each source's CLI module (its commands register on `app`) and add its
-    ``update`` function as ``openrace update <name>``: the spec's name is the command's."""
-    from importlib import import_module
-
-    from openrace.cli.update import update_app
-    from openrace.sources import SPECS
-
-    for spec in SPECS:
-        if spec.cli is not None:
-            module = import_module(f"{__name__}.{spec.cli}")
-            update_app.command(spec.name)(module.update)
-
-
-# Command groups register themselves on `app` when imported: the store-wide commands,
-# then one module per source (from its spec), then metrics, claims and the report.
-from openrace.cli import core as _core  # noqa: E402,F401
-
-_register_sources()
-
-from openrace.cli import metrics as _metrics  # noqa: E402,F401
-from openrace.cli import report as _report  # noqa: E402,F401
-from openrace.cli import status as _status  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from openrace.api import open_reader
-from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, store_path
+from openrace.cli.root import app
 from openrace.errors import RegistryError, UsageError
 
 registry_app = typer.Typer(

@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 
 from openrace.api import open_reader, open_store
-from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, err_console, out_console, settings
 from openrace.cli.common import store_path as _store_path
+from openrace.cli.root import app
 from openrace.errors import UsageError
 
 

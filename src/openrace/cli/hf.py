@@ -12,7 +12,6 @@ from typing import Any
 import typer
 
 from openrace.api import open_reader, open_store
-from openrace.cli import app
 from openrace.cli.common import (
     Format,
     StoreOption,
@@ -22,6 +21,7 @@ from openrace.cli.common import (
     store_path,
     terminal_text,
 )
+from openrace.cli.root import app
 from openrace.errors import UsageError
 from openrace.sources.hf import PLANS
 

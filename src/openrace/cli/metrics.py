@@ -13,8 +13,8 @@ from typing import Any
 import typer
 
 from openrace.api import open_reader
-from openrace.cli import app
 from openrace.cli.common import Format, StoreOption, emit, out_console, store_path, write_out
+from openrace.cli.root import app
 from openrace.errors import UsageError
 
 metrics_app = typer.Typer(

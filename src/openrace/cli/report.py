@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from openrace.api import open_reader
-from openrace.cli import app
 from openrace.cli.common import StoreOption, err_console, out_console, store_path
+from openrace.cli.root import app
 from openrace.errors import UsageError
 
 CHART_FORMATS = ("svg", "png", "json", "csv")

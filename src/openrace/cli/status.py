@@ -9,7 +9,6 @@ from typing import Any
 
 import typer
 
-from openrace.cli import app
 from openrace.cli.common import (
     Format,
     StoreOption,
@@ -19,6 +18,7 @@ from openrace.cli.common import (
     store_path,
     write_out,
 )
+from openrace.cli.root import app
 from openrace.report.formatting import display, plain
 
 

@@ -22,6 +22,8 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
                   ) -> None:
     """No test touches the user's store, a real token or the real services."""
     monkeypatch.setenv("OPENRACE_STORE", str(tmp_path_factory.mktemp("store") / "t.duckdb"))
+    # the compiled SQL of the metrics, shared by the session's tests (never the user's)
+    monkeypatch.setenv("OPENRACE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     for var in ("HF_TOKEN", "OPENALEX_API_KEY", "GITHUB_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: never the Hub

@@ -22,6 +22,16 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / STORE_FILENAME
 
 
+def cache_dir(env: dict[str, str] | None = None) -> Path:
+    """Where openrace keeps what it can always rebuild (the SQL metrics compile to):
+    ``OPENRACE_CACHE_DIR``, else the user's cache folder."""
+    e = os.environ if env is None else env
+    given = e.get("OPENRACE_CACHE_DIR")
+    if given:
+        return Path(given).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 @dataclass(frozen=True)
 class Settings:
     """A snapshot of the environment taken once per process (or per test)."""

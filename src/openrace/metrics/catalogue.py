@@ -116,7 +116,7 @@ class Catalogue:
             from openrace.metrics.sql import compiled_sql
 
             q = m.query(by=by, period=period, **options)
-            sql = compiled_sql(m, tables, q)
+            sql = compiled_sql(m, q, tables)
             run = lambda: tables.store.sql(sql)  # noqa: E731
         else:
             expr, q = self.expr(name, tables, by=by, period=period, **options)

@@ -54,11 +54,15 @@ def _registered(name: str) -> tuple[list[Any], list[Any]]:
     return commands, [g for g in _app.registered_groups if g.name == name]
 
 
+def whole() -> typer.Typer:
+    """The app with every command registered (``openrace.cli.app``)."""
+    _load()
+    return _app
+
+
 def __getattr__(name: str) -> Any:
-    # `openrace.cli.app` is the whole app, every command registered
     if name == "app":
-        _load()
-        return _app
+        return whole()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     target = only(args[0]) if args and not args[0].startswith("-") else None
     try:
-        (target or __getattr__("app"))(args=args, standalone_mode=False)
+        (target or whole())(args=args, standalone_mode=False)
     except OpenraceError as exc:
         error_line(str(exc))
         return exc.exit_code

@@ -102,10 +102,7 @@ def _persistent(metric: Any) -> bool:
 
     if not getattr(metric.build, "__module__", "").startswith("openrace.metrics."):
         return False
-    try:
-        return CATALOGUE.get(metric.name) is metric
-    except Exception:  # not in the catalogue
-        return False
+    return metric.name in CATALOGUE.names() and CATALOGUE.get(metric.name) is metric
 
 
 def compiled_sql(metric: Any, query: Any, tables: Any = None) -> str:

@@ -200,3 +200,16 @@ def test_docs_methodology_lists_every_named_licence() -> None:
     text = (REPO_ROOT / "docs" / "methodology.md").read_text()
     for lic, (cls, _) in NAMED.items():
         assert f"| `{lic}` | `{cls}` |" in text, lic
+
+
+@pytest.mark.parametrize("args", [[], ["update"], ["metrics"], ["registry"]])
+def test_a_group_without_a_command_prints_its_help(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as click does: the help on stderr and exit 2, not an "error:" line wrapping the help
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("Usage: ") and "Commands:" in err
+    assert "error:" not in err and "(see --help)" not in err
+    if args == ["update"]:
+        assert all(f"  {name} " in err for name in ("hf", "openalex", "github", "epoch"))

@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         error_line("input nested too deeply")
         return 1
     except typer.TyperException as exc:  # wrong flags and values (Typer's vendored click)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `openrace`, `openrace update`
+            print(exc.format_message(), file=sys.stderr)  # the help, not an error line
+            return 2
         format_message = getattr(exc, "format_message", None)
         message = format_message() if format_message else str(exc)
         error_line(f"{message} (see --help)")

@@ -22,7 +22,7 @@
    cached SQL, casting and sorting the tidy table). Target: < 50 ms per metric, ratio
    <= 1.5.
 3. Does the same on a synthetic store (``benchmarks/synthetic.py`` at ``--scale``; 0 skips
-   it), where the Hub and OpenAlex metrics have rows (it holds no GitHub repositories), and
+   it), where the Hub, OpenAlex and GitHub metrics have rows, and
    compares three metrics (:data:`HAND_SQL`) with queries written by hand for the same
    result (checked equal). Target at ``--scale 1``: <= 1.5x the hand-written query.
 

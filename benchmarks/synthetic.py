@@ -2,7 +2,8 @@
 
 At scale 1.0: 3 M Hub models, 10 M lineage edges, 30 M observations (25 M of models over
 ten monthly harvests, 5 M citation ranks of papers), 5 M papers with 1–3 affiliation
-countries each, plus ~300 organisations and ~430 registry releases. Values follow
+countries each, 60,000 GitHub repositories observed in three harvests, plus ~300
+organisations and ~430 registry releases. Values follow
 power laws (downloads, likes, citations); countries and licences follow a skewed mix.
 """
 
@@ -55,12 +56,25 @@ LICENSES = [
     (None, "unknown", 5),
 ]
 RELATIONS = [("finetune", 40), ("quantized", 30), ("adapter", 20), ("merge", 10)]
+# (SPDX id, openrace class, weight): the licences of GitHub repositories
+REPO_LICENSES = [
+    ("Apache-2.0", "osi", 35),
+    ("MIT", "osi", 30),
+    ("BSD-3-Clause", "osi", 8),
+    ("CC-BY-NC-4.0", "non-commercial", 4),
+    ("NOASSERTION", "unknown", 8),
+    (None, "unknown", 15),
+]
+LANGUAGES = ["Python", "Jupyter Notebook", "C++", "TypeScript", "Go", "Rust"]
 
 FULL = {
     "models": 3_000_000,
     "lineage": 10_000_000,
     "model_observations": 25_000_000,
     "papers": 5_000_000,
+    # the public repositories of the registry's GitHub accounts (a large lab lists a few
+    # thousand), each observed in three harvests
+    "repos": 60_000,
     "orgs": 300,
     "releases": 430,
 }
@@ -209,6 +223,43 @@ def generate(path: Path, scale: float = 1.0) -> dict[str, Any]:
                               ELSE 'user' || ((j * 3 % {n["models"]}) % 500000) END AS ns
                   FROM range({per_run}) a(j), range(1, 11) b(r)) m,
                  (VALUES ('downloads_30d'), ('downloads_all_time'), ('likes')) v(metric)""")
+        # GitHub repositories of the organisations' accounts, as the GitHub harvest stores
+        # them: 10 % forks, 5 % archived, a language each; stars, forks and open issues
+        # observed in three harvest runs (12-14); attributed to the listing organisation
+        # with its location country
+        repo_lic = _weighted([(x[0], x[2]) for x in REPO_LICENSES], _hash01("i", 52))
+        repo_class = _weighted([(x[1], x[2]) for x in REPO_LICENSES], _hash01("i", 52))
+        con.execute(f"""
+            INSERT INTO artifacts (artifact_id, source, kind, source_id, title, author,
+                created, date_precision, modified, license, license_class, tags,
+                first_seen, last_seen)
+            SELECT 'github:repo:' || i, 'github', 'repo', CAST(i AS VARCHAR),
+                   'gh' || (i % {n["orgs"]}) || '/repo' || i, 'gh' || (i % {n["orgs"]}),
+                   TIMESTAMP '2010-01-01' + to_seconds(CAST(hash(i, 51) % 504576000 AS BIGINT)),
+                   'second', {now}, {repo_lic}, {repo_class},
+                   list_concat(CASE WHEN i % 10 = 0 THEN ['fork'] ELSE [] END,
+                               CASE WHEN i % 20 = 1 THEN ['archived'] ELSE [] END,
+                               ['language:' || list_extract({LANGUAGES!r},
+                                                            1 + i % {len(LANGUAGES)})]),
+                   {now}, {now}
+            FROM range({n["repos"]}) t(i)""")
+        con.execute(f"""
+            INSERT INTO attributions
+            SELECT 'github:repo:' || i, o.id, o.country, 1.0, 'registry',
+                   'github account gh' || (i % {n["orgs"]})
+            FROM range({n["repos"]}) t(i)
+            JOIN organizations o ON o.id = 'org-' || (i % {n["orgs"]})""")
+        con.execute(f"""
+            INSERT INTO observations
+            SELECT 'github:repo:' || i, metric,
+                   CASE metric WHEN 'stars'
+                               THEN floor(pow(10, 5 * pow(u, 3)) * (1 + (r - 12) * 0.05))
+                               WHEN 'forks' THEN floor(pow(10, 4 * pow(u, 3)))
+                               ELSE floor(100 * u) END,
+                   TIMESTAMP '2025-10-01' + to_months(CAST(r - 12 AS INT)), r
+            FROM (SELECT i, {_hash01("i", 53)} AS u FROM range({n["repos"]}) t(i)),
+                 range(12, 15) b(r),
+                 (VALUES ('stars'), ('forks'), ('open_issues')) v(metric)""")
         # papers with 1-3 affiliation countries (fractional weights) and citation ranks
         c1 = _weighted(COUNTRIES, _hash01("i", 21))
         c2 = _weighted(COUNTRIES, _hash01("i", 22))
@@ -259,10 +310,10 @@ def generate(path: Path, scale: float = 1.0) -> dict[str, Any]:
                  (VALUES ('US', 'with-CN'), ('CN', 'with-US')) b(c, seg)""")
         con.execute("""
             INSERT INTO harvest_runs (run_id, source, scope, started_at, ended_at, status)
-            SELECT r, CASE WHEN r = 11 THEN 'openalex' ELSE 'hf' END, 'bench',
-                   TIMESTAMP '2025-03-01' + to_months(CAST(r - 1 AS INT)),
+            SELECT r, CASE WHEN r = 11 THEN 'openalex' WHEN r > 11 THEN 'github' ELSE 'hf' END,
+                   'bench', TIMESTAMP '2025-03-01' + to_months(CAST(r - 1 AS INT)),
                    TIMESTAMP '2025-03-01' + to_months(CAST(r - 1 AS INT)), 'ok'
-            FROM range(1, 12) t(r)""")
+            FROM range(1, 15) t(r)""")
     counts = store.counts()
     store.con.execute("CHECKPOINT")
     store.close()

@@ -29,4 +29,5 @@ def test_every_metric_is_timed_and_the_hand_written_queries_agree(tmp_path: Path
     for name in HAND_SQL:
         assert timed[name]["ratio_to_hand_sql"] > 0, name
     assert timed["hub_downloads"]["rows"] > 0 and timed["ai_papers"]["rows"] > 0
+    assert timed["code_repos"]["rows"] > 0 and timed["code_stars"]["rows"] > 0
     assert all(r["first_call_cached_ms"] > 0 for r in timed.values())

@@ -15,7 +15,7 @@ from openrace.store import Store
 
 def test_benchmark_code_at_tiny_scale(tmp_path: Path) -> None:
     info = generate(tmp_path / "s.duckdb", scale=0.0002)
-    assert info["rows"]["artifacts"] == 600 + 1000 + 430
+    assert info["rows"]["artifacts"] == 600 + 1000 + 12 + 430  # models, papers, repos, releases
     assert info["rows"]["lineage"] > 1000
     with Store(tmp_path / "s.duckdb", read_only=True) as s:
         assert s.dicts("SELECT count(*) AS n FROM observations")[0]["n"] > 5000

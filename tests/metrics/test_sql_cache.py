@@ -133,3 +133,14 @@ def test_the_hash_follows_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
         msql.code_fingerprint.cache_clear()
     monkeypatch.undo()
     assert msql.code_fingerprint() == before
+
+
+def test_a_failed_write_leaves_no_file_behind(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(msql.json, "dump", full_disk)
+    assert msql.metric_sql("releases").startswith("SELECT")  # compiled all the same
+    assert list(fresh_cache.iterdir()) == []

@@ -82,17 +82,20 @@ def _save(key: str, sql: str) -> None:
     entries = _disk()
     entries[key] = sql
     path = cache_path()
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".metric-sql-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(entries, f, indent=0, sort_keys=True)
         os.replace(tmp, path)
+        tmp = None
         for old in path.parent.glob(f"{_CACHE_PREFIX}*.json"):  # other code's queries
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
-        pass
+        if tmp is not None:  # a full disk: no half-written file left behind
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _persistent(metric: Any) -> bool:

@@ -33,15 +33,18 @@ def _modules() -> Iterator[str]:
     yield from ("update", "metrics", "report", "status")
 
 
-def _load(until: str | None = None) -> bool:
+def _load(until: str | None = None) -> tuple[list[Any], list[Any]]:
     """Import the command modules in order, until one registers command or group
-    ``until`` (all of them when it is None); True when ``until`` was found. Each load
-    is a prefix of :func:`_modules`, so the commands are always listed in one order."""
+    ``until`` (all of them when it is None); the commands and groups found under
+    ``until`` (empty when none). Each load is a prefix of :func:`_modules`, so the
+    commands are always listed in one order."""
     for module in _modules():
         import_module(f"{__name__}.{module}")
-        if until is not None and any(_registered(until)):
-            return True
-    return False
+        if until is not None:
+            found = _registered(until)
+            if any(found):
+                return found
+    return [], []
 
 
 def _registered(name: str) -> tuple[list[Any], list[Any]]:
@@ -73,9 +76,9 @@ def only(name: str) -> typer.Typer | None:
     listing the sources' modules), and Typer builds a click command from the signature
     of the one command alone (about 20 ms for all of openrace's). Help, unknown commands
     and anything else go to the whole ``app``."""
-    if not _load(until=name):
+    commands, groups = _load(until=name)
+    if not commands and not groups:
         return None
-    commands, groups = _registered(name)
     one = copy.copy(_app)
     one.registered_commands = commands
     one.registered_groups = groups

@@ -105,14 +105,28 @@ def _persistent(metric: Any) -> bool:
 
     if not getattr(metric.build, "__module__", "").startswith("openrace.metrics."):
         return False
-    return metric.name in CATALOGUE.names() and CATALOGUE.get(metric.name) is metric
+    return metric.name in CATALOGUE and CATALOGUE.get(metric.name) is metric
+
+
+def _compile(metric: Any, query: Any, tables: Any = None) -> str:
+    """``metric``'s expression for ``query`` over ``tables`` (default an empty in-memory
+    store: the SQL depends on the schema only), rendered by Ibis as DuckDB SQL."""
+    if tables is None:
+        from openrace.metrics.engine import as_tables
+        from openrace.store import Store
+
+        with Store(":memory:") as empty:
+            return _compile(metric, query, as_tables(empty))
+    import ibis
+
+    return str(ibis.to_sql(metric.build(tables, query), dialect="duckdb")).strip()
 
 
 def compiled_sql(metric: Any, query: Any, tables: Any = None) -> str:
     """The DuckDB SQL of ``metric`` for the validated ``query``: from this process's
     cache, else from the cache file of this code (:func:`cache_path`), else compiled with
-    Ibis over ``tables`` (a DuckDB engine over a store; default an empty in-memory store,
-    since the SQL depends on the schema only) and saved in both."""
+    Ibis over ``tables`` (a DuckDB engine over a store, or none: :func:`_compile`) and
+    saved in both."""
     options = tuple(sorted(query.options.items()))
     key = (metric.build, query.by, query.period, options)
     sql = _COMPILED.get(key)
@@ -122,17 +136,7 @@ def compiled_sql(metric: Any, query: Any, tables: Any = None) -> str:
     text_key = json.dumps([metric.name, query.by, query.period, options])
     sql = _disk().get(text_key) if persistent else None
     if sql is None:
-        import ibis
-
-        if tables is None:
-            from openrace.metrics.engine import as_tables
-            from openrace.store import Store
-
-            with Store(":memory:") as empty:
-                sql = str(ibis.to_sql(metric.build(as_tables(empty), query),
-                                      dialect="duckdb")).strip()
-        else:
-            sql = str(ibis.to_sql(metric.build(tables, query), dialect="duckdb")).strip()
+        sql = _compile(metric, query, tables)
         if persistent:
             _save(text_key, sql)
     _COMPILED[key] = sql

@@ -77,3 +77,11 @@ def store_held_by_another_process(path: Path) -> Iterator[None]:
         holder.stdin.write("\n")
         holder.stdin.flush()
         holder.wait(timeout=30)
+
+
+def run_python(code: str, **env: str) -> str:
+    """Standard output of ``python -c CODE`` in a fresh process on this checkout's source
+    (``env`` added to a bare environment: no store, key or cache of the user's)."""
+    base = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**base, **env}, check=True).stdout

@@ -15,7 +15,7 @@ import pytest
 from openrace.api import open_reader, open_store
 from openrace.registry import cache
 from openrace.registry.cache import SOURCE_HASH_KEY, bundled_source_hash, holds_bundled
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_python
 
 HEAVY = (
     "ibis",
@@ -39,12 +39,8 @@ def _loaded_after(code: str, env_store: Path | None = None) -> list[str]:
     probe = (
         f"{code}\nimport sys, json\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
-    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"}
-    if env_store is not None:
-        env["OPENRACE_STORE"] = str(env_store)
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
-    ).stdout
+    extra = {} if env_store is None else {"OPENRACE_STORE": str(env_store)}
+    out = run_python(probe, **extra)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -265,12 +261,6 @@ def test_a_listing_built_alone_prints_what_the_whole_app_prints(
     assert capsys.readouterr().out == alone and alone.count("\n") > 10
 
 
-def _run_python(code: str) -> str:
-    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, check=True).stdout
-
-
 def test_a_listing_imports_only_the_command_modules_up_to_its_own(tmp_path: Path) -> None:
     db = tmp_path / "warm.duckdb"
     open_store(db).close()
@@ -278,7 +268,7 @@ def test_a_listing_imports_only_the_command_modules_up_to_its_own(tmp_path: Path
              f"assert main(['orgs', '-f', 'csv', '--store', {str(db)!r}]) == 0\n"
              "print(sorted(m for m in sys.modules if m.startswith(('openrace.cli.', "
              "'openrace.sources'))))")
-    loaded = _run_python(probe).strip().splitlines()[-1]
+    loaded = run_python(probe).strip().splitlines()[-1]
     assert "openrace.cli.core" in loaded
     for module in ("openrace.cli.hf", "openrace.cli.metrics", "openrace.cli.update",
                    "openrace.sources.hf", "openrace.sources.openalex"):
@@ -291,9 +281,9 @@ def test_commands_are_listed_in_one_order_whatever_was_loaded_first() -> None:
     listing = ("from openrace.cli import app\nfrom typer.main import get_command\n"
                "g = get_command(app)\nprint(list(g.commands))\n"
                "print(list(g.commands['update'].commands))")
-    fresh = _run_python(listing)
+    fresh = run_python(listing)
     for first in ("papers", "update", "models", "status", "orgs"):
-        after = _run_python(f"import openrace.cli as cli\nassert cli.only({first!r})\n"
+        after = run_python(f"import openrace.cli as cli\nassert cli.only({first!r})\n"
                             + listing)
         assert after == fresh, first
     names = fresh.splitlines()

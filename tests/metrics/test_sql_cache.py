@@ -5,8 +5,6 @@ same values; a file of other code, or a broken one, is never used."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from openrace.api import open_store
 from openrace.metrics import sql as msql
 from openrace.metrics.catalogue import Catalogue, load_catalogue
-from tests.conftest import REPO_ROOT
+from tests.conftest import run_python
 
 
 def _cli(args: list[str], cache: Path, store: Path) -> tuple[str, list[str]]:
@@ -23,10 +21,7 @@ def _cli(args: list[str], cache: Path, store: Path) -> tuple[str, list[str]]:
             f"code = main({args!r})\n"
             "print('MODULES', [m for m in ('ibis', 'sqlglot') if m in sys.modules])\n"
             "sys.exit(code)")
-    env = {"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin",
-           "OPENRACE_CACHE_DIR": str(cache), "OPENRACE_STORE": str(store)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, check=True).stdout
+    out = run_python(code, OPENRACE_CACHE_DIR=str(cache), OPENRACE_STORE=str(store))
     body, _, modules = out.rpartition("MODULES ")
     return body, json.loads(modules.replace("'", '"'))
 
